@@ -1,0 +1,55 @@
+"""Keras model -> SavedModel -> TF.js graph model with uint8-quantized weights.
+
+(TF.js 4.22 loads the graph-model output; the layers-model route did not load here.)
+File names carry a content hash, so a site never mixes an old cached model with new labels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from .train import import_tf
+
+
+def content_hash(data: bytes, length: int = 10) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+def export_tfjs(model, image_size: int, out_dir: Path) -> dict:
+    """Writes ``model-<hash>.json`` and ``weights-<hash>.bin`` into ``out_dir``; returns their names."""
+    tf, _ = import_tf()
+    from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="iconsearch-export-") as tmp:
+        saved, converted = Path(tmp) / "saved", Path(tmp) / "tfjs"
+
+        @tf.function(input_signature=[tf.TensorSpec([None, image_size, image_size, 1], tf.float32, name="ink")])
+        def serve(ink):
+            return {"probabilities": model(ink, training=False)}
+
+        tf.saved_model.save(model, str(saved), signatures={"serving_default": serve})
+        convert_tf_saved_model(str(saved), str(converted), quantization_dtype_map={"uint8": True},
+                               weight_shard_size_bytes=64 * 1024 * 1024)
+        return _rename_hashed(converted, out_dir)
+
+
+def _rename_hashed(converted: Path, out_dir: Path) -> dict:
+    spec = json.loads((converted / "model.json").read_text())
+    weights = b""
+    for group in spec["weightsManifest"]:
+        for path in group["paths"]:
+            weights += (converted / path).read_bytes()
+    weights_name = f"weights-{content_hash(weights)}.bin"
+    (out_dir / weights_name).write_bytes(weights)
+    spec["weightsManifest"] = [{"paths": [weights_name],
+                               "weights": [w for g in spec["weightsManifest"] for w in g["weights"]]}]
+    model_json = json.dumps(spec, separators=(",", ":")).encode()
+    model_name = f"model-{content_hash(model_json)}.json"
+    (out_dir / model_name).write_bytes(model_json)
+    shutil.rmtree(converted, ignore_errors=True)
+    return {"model": model_name, "weights": weights_name, "bytes": len(weights) + len(model_json)}

@@ -1,0 +1,87 @@
+"""The whole pipeline, as plain functions: icons -> samples -> trained model -> site files.
+
+``build_model`` writes into a directory and knows nothing of caching; callers (the plugin's
+cache, the CLI) decide where and when. ``capture_samples`` is separate so a caller can keep the
+screenshots of an interrupted build and train again without a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from . import LOGGER_NAME, __version__
+from .convert import content_hash, export_tfjs
+from .hparams import HParams
+from .icons import Icon, IconSetError
+from .preprocess import PREPROCESS_VERSION
+
+log = logging.getLogger(LOGGER_NAME)
+
+SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "seed")
+
+
+def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = None):
+    from .screenshots import capture
+
+    if not icons:
+        raise IconSetError("the icon set is empty: there is nothing to train on")
+    return capture(icons, hp, browser_path)
+
+
+def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
+                browser_path: str | None = None) -> dict:
+    """Train and export; returns the manifest (file names, sizes, metrics) also written as JSON."""
+    from .train import train
+
+    if samples is None:
+        samples = capture_samples(icons, hp, browser_path)
+    x, y = samples
+    result = train(x, y, len(icons), hp)
+    files = export_tfjs(result.model, hp.image_size, out_dir)
+    index = index_json(icons, hp)
+    index_name = f"index-{content_hash(index)}.json"
+    (out_dir / index_name).write_bytes(index)
+    confused = [{"true": icons[t].id, "predicted": icons[p].id, "count": c} for t, p, c in result.confusions]
+    (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
+    if confused:
+        log.info("most confused in validation: %s",
+                 ", ".join(f"{c['true']} -> {c['predicted']} ({c['count']})" for c in confused[:5]))
+    manifest = {
+        "model": files["model"], "weights": files["weights"], "index": index_name,
+        "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
+        "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
+        "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
+    }
+    (out_dir / "build.json").write_text(json.dumps(manifest, indent=1))
+    return manifest
+
+
+def index_json(icons: list[Icon], hp: HParams) -> bytes:
+    """What the widget needs besides the model: label order, input size, the icons to show."""
+    return json.dumps({
+        "format": 1, "generator": f"mkdocs-iconsearch {__version__}",
+        "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
+        "icons": [{"id": i.id, "svg": i.svg} for i in icons],
+    }, separators=(",", ":")).encode()
+
+
+def sampling_key(hp: HParams) -> dict:
+    data = hp.to_dict()
+    return {k: data[k] for k in SAMPLING_FIELDS}
+
+
+def save_samples(path: Path, samples) -> None:
+    x, y = samples
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, x=x, y=y)
+    tmp.replace(path)
+
+
+def load_samples(path: Path):
+    with np.load(path) as data:
+        return data["x"], data["y"]

@@ -1,0 +1,119 @@
+"""The sample page: a seeded layout of many random icon draws per sheet, rendered with Jinja2.
+
+Each cell is one labelled sample: a random icon at a random size, offset, foreground and
+background colour. Colours are picked with enough contrast to be read; an icon's explicit
+colours are mapped onto the cell's palette (darkest -> foreground, others -> a tint close to
+the background), so twotone icons keep their two shades on any theme.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import functools
+import re
+from dataclasses import dataclass
+
+import jinja2
+import numpy as np
+
+from .icons import Icon
+from .resources import assets_dir
+
+MIN_SIZE = 12
+_HEX = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
+
+
+@dataclass(frozen=True)
+class Cell:
+    icon: int
+    size: int
+    x: int
+    y: int
+    fg: str
+    bg: str
+    tint: str
+
+
+@functools.lru_cache(maxsize=2)
+def _template(name: str) -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(assets_dir())), autoescape=True)
+    return env.get_template(name)
+
+
+def sheet_labels(num_icons: int, samples_per_icon: int, per_sheet: int, seed: int) -> list[np.ndarray]:
+    """Balanced labels, shuffled, cut into sheets; the last sheet is topped up at random."""
+    rng = np.random.default_rng([seed, 1])
+    labels = rng.permutation(np.repeat(np.arange(num_icons), samples_per_icon))
+    short = -len(labels) % per_sheet
+    labels = np.concatenate([labels, rng.integers(0, num_icons, short)])
+    return [labels[i:i + per_sheet] for i in range(0, len(labels), per_sheet)]
+
+
+def layout(labels: np.ndarray, cell: int, seed: int, sheet: int) -> list[Cell]:
+    rng = np.random.default_rng([seed, 2, sheet])
+    cells = []
+    for label in labels:
+        size = int(rng.integers(MIN_SIZE, cell - 3))
+        x = int(rng.integers(0, cell - size + 1))
+        y = int(rng.integers(0, cell - size + 1))
+        bg, fg = _palette(rng)
+        tint = _mix(fg, bg, float(rng.uniform(0.12, 0.3)))
+        cells.append(Cell(int(label), size, x, y, _hex(fg), _hex(bg), _hex(tint)))
+    return cells
+
+
+def _palette(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A background (light, dark or coloured UI) and a foreground that contrasts with it."""
+    kind = rng.random()
+    if kind < 0.5:
+        bg = np.full(3, rng.uniform(0.86, 1.0)) + rng.uniform(-0.03, 0.03, 3)
+    elif kind < 0.75:
+        bg = np.full(3, rng.uniform(0.0, 0.25)) + rng.uniform(-0.03, 0.03, 3)
+    else:
+        bg = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.3, 1)))
+    bg = np.clip(bg, 0, 1)
+    while True:
+        if rng.random() < 0.5:  # greys are the common case
+            fg = np.full(3, rng.uniform(0, 1))
+        else:
+            fg = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.2, 1)))
+        if np.sqrt(((fg - bg) ** 2).sum() / 3) >= 0.3:
+            return bg, fg
+
+
+def _mix(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    return a * t + b * (1 - t)
+
+
+def _hex(rgb: np.ndarray) -> str:
+    r, g, b = (int(round(float(v) * 255)) for v in np.clip(rgb, 0, 1))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _luminance(hex_colour: str) -> float:
+    h = hex_colour.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    r, g, b = (int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def themable(icon: Icon) -> dict:
+    """The icon's symbol parts with explicit colours mapped to currentColor / var(--tint)."""
+    colours = sorted({c.lower() for _, c in _HEX.findall(icon.inner)}, key=_luminance)
+    dark = colours[0] if colours else None
+
+    def repl(m: re.Match) -> str:
+        value = "currentColor" if m.group(2).lower() == dark else "var(--tint)"
+        return f'{m.group(1)}="{value}"'
+
+    return {"viewbox": icon.viewbox, "root_attrs": icon.root_attrs, "inner": _HEX.sub(repl, icon.inner)}
+
+
+def render_page(icons: list[Icon], grid: int, cell: int, first_sheet: list[Cell]) -> str:
+    return _template("sample_page.html.j2").render(symbols=[themable(i) for i in icons], grid=grid, cell=cell,
+                           first_sheet=first_sheet)
+
+
+def render_cells(sheet: list[Cell]) -> str:
+    return str(_template("sample_cells.html.j2").module.cells(sheet))
