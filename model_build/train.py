@@ -14,6 +14,8 @@ from .hparams import HParams
 
 log = logging.getLogger(LOGGER_NAME)
 
+MIN_STEPS_PER_EPOCH = 30
+
 
 @dataclass
 class TrainResult:
@@ -74,6 +76,10 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams) -> TrainResul
     train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
     xf = (x.astype(np.float32) / 255.0)[..., None]
     y_onehot = np.eye(classes, dtype=np.float32)[y]
+    # Tiny sets (a handful of icons) get repeated so each epoch has enough steps for the
+    # optimizer and BatchNorm's moving statistics to settle.
+    reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
+    train_idx = np.tile(train_idx, reps)
     model = build_cnn(keras, hp.image_size, classes)
     steps = int(np.ceil(len(train_idx) / hp.batch_size)) * hp.epochs
     schedule = keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps)
@@ -83,11 +89,11 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams) -> TrainResul
         metrics=["accuracy", keras.metrics.TopKCategoricalAccuracy(min(5, classes), name="top5")],
     )
     log.info("training: %s samples (%s held out), %d classes, %d epochs, %s parameters",
-             f"{len(train_idx):,}", f"{len(val_idx):,}", classes, hp.epochs, f"{model.count_params():,}")
+             f"{len(train_idx) // reps:,}", f"{len(val_idx):,}", classes, hp.epochs, f"{model.count_params():,}")
     history = model.fit(
         xf[train_idx], y_onehot[train_idx], batch_size=hp.batch_size, epochs=hp.epochs,
         validation_data=(xf[val_idx], y_onehot[val_idx]) if len(val_idx) else None,
-        verbose=0, callbacks=[_EpochLog(hp.epochs)],
+        verbose=0, callbacks=[_EpochLog(hp.epochs)], shuffle=True,
     )
     probs = model.predict(xf[val_idx], batch_size=512, verbose=0) if len(val_idx) else np.zeros((0, classes))
     pred = probs.argmax(axis=1)

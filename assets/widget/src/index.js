@@ -1,0 +1,99 @@
+// mkdocs-iconsearch widget: find an icon from a screenshot, in the reader's browser.
+// Public API (window.iconsearch): ready(), search(image, k), preprocess(image, size), icons.
+import { preprocess, PREPROCESS_VERSION } from './preprocess.js';
+import { toImageData, QueryError } from './image.js';
+import { mountUI } from './ui.js';
+
+const scriptUrl = import.meta.url;
+
+function findContainer() {
+  return document.querySelector('[data-iconsearch]');
+}
+
+function config(el) {
+  // data-base is relative to the page; without it, assets sit beside this script.
+  const base = el?.dataset.base ? new URL(el.dataset.base, document.baseURI).href : new URL('./', scriptUrl).href;
+  return {
+    base,
+    modelUrl: new URL(el?.dataset.model || 'model.json', base).href,
+    indexUrl: new URL(el?.dataset.index || 'index.json', base).href,
+  };
+}
+
+function createApi() {
+  let indexPromise = null;
+  let enginePromise = null;
+  const api = {
+    version: PREPROCESS_VERSION,
+    icons: [],
+    backend: null,
+    loadIndex() {
+      if (!indexPromise) {
+        const { indexUrl } = config(findContainer());
+        indexPromise = fetch(indexUrl)
+          .then((r) => {
+            if (!r.ok) throw new Error(`could not load ${indexUrl} (HTTP ${r.status})`);
+            return r.json();
+          })
+          .then((index) => {
+            if (index.preprocess_version !== PREPROCESS_VERSION) {
+              throw new Error('the model was built for another widget version: rebuild the site');
+            }
+            api.icons = index.icons.map((icon) => ({ ...icon, name: icon.id.split('/').pop() }));
+            api.imageSize = index.image_size;
+            return index;
+          });
+        indexPromise.catch(() => { indexPromise = null; });
+      }
+      return indexPromise;
+    },
+    /** Resolves once the model is loaded and warm; rejects (and may be called again) on failure. */
+    ready() {
+      if (!enginePromise) {
+        enginePromise = (async () => {
+          const index = await api.loadIndex();
+          const { createEngine } = await import('./engine.js');
+          const engine = await createEngine({ ...config(findContainer()), imageSize: index.image_size });
+          api.backend = engine.backend;
+          return engine;
+        })();
+        enginePromise.catch(() => { enginePromise = null; });
+      }
+      return enginePromise.then(() => undefined);
+    },
+    /** The model's input for an image: an Array of size*size floats, or null when blank. */
+    async preprocess(image, size) {
+      const data = await toImageData(image);
+      const ink = preprocess(data.data, data.width, data.height, size || api.imageSize || 32);
+      return ink && Array.from(ink);
+    },
+    async search(image, k = 5) {
+      await api.ready();
+      const engine = await enginePromise;
+      const data = await toImageData(image);
+      const ink = preprocess(data.data, data.width, data.height, api.imageSize);
+      if (!ink) return [];
+      // Training saw ink stored as bytes: quantize the same way.
+      for (let i = 0; i < ink.length; i++) ink[i] = Math.round(ink[i] * 255) / 255;
+      const scores = await engine.scores(ink);
+      const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
+      return order.map((i) => ({ id: api.icons[i].id, name: api.icons[i].name, score: scores[i] }));
+    },
+    QueryError,
+  };
+  return api;
+}
+
+const api = window.iconsearch || createApi();
+window.iconsearch = api;
+
+function init() {
+  const el = findContainer();
+  if (el && !el.dataset.iconsearchMounted) {
+    el.dataset.iconsearchMounted = '1';
+    mountUI(el, api);
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+else init();

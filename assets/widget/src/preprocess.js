@@ -1,0 +1,120 @@
+// Query normalization: the JavaScript twin of model_build/preprocess.py (see its docstring).
+// Both must give the same numbers on the same pixels; tests/test_preprocess_parity.py checks.
+export const PREPROCESS_VERSION = 1;
+const INK_THRESHOLD = 0.25;
+const MIN_CONTRAST = 0.04;
+const MARGIN = 1 / 16;
+const TRANSPARENT_FRACTION = 0.02;
+
+/** RGBA bytes (width x height) -> size*size Float32Array of ink in [0, 1]; null when blank. */
+export function preprocess(data, width, height, size) {
+  const rgb = composite(data, width * height);
+  const ink = inkMap(rgb, width, height);
+  if (!ink) return null;
+  const box = contentBox(ink, width, height);
+  if (!box) return null;
+  return resample(ink, width, height, box, size);
+}
+
+function composite(data, n) {
+  const rgb = new Float64Array(n * 3);
+  let transparent = 0;
+  for (let p = 0; p < n; p++) if (data[p * 4 + 3] / 255 < 0.5) transparent++;
+  if (transparent / n <= TRANSPARENT_FRACTION) {
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = data[p * 4 + c] / 255;
+    return rgb;
+  }
+  let lumSum = 0, opaque = 0;
+  for (let p = 0; p < n; p++) {
+    if (data[p * 4 + 3] / 255 >= 0.5) {
+      opaque++;
+      lumSum += (data[p * 4] / 255) * 0.299 + (data[p * 4 + 1] / 255) * 0.587 + (data[p * 4 + 2] / 255) * 0.114;
+    }
+  }
+  const back = opaque > 0 && lumSum / opaque > 0.5 ? 0 : 1;
+  for (let p = 0; p < n; p++) {
+    const a = data[p * 4 + 3] / 255;
+    for (let c = 0; c < 3; c++) rgb[p * 3 + c] = (data[p * 4 + c] / 255) * a + back * (1 - a);
+  }
+  return rgb;
+}
+
+function median(values) {
+  const s = Float64Array.from(values).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function inkMap(rgb, w, h) {
+  const border = [];
+  for (let x = 0; x < w; x++) border.push(x);
+  for (let x = 0; x < w; x++) border.push((h - 1) * w + x);
+  for (let y = 0; y < h; y++) border.push(y * w);
+  for (let y = 0; y < h; y++) border.push(y * w + w - 1);
+  const bg = [0, 1, 2].map((c) => median(border.map((p) => rgb[p * 3 + c])));
+  const ink = new Float64Array(w * h);
+  let peak = 0;
+  for (let p = 0; p < w * h; p++) {
+    const dr = rgb[p * 3] - bg[0], dg = rgb[p * 3 + 1] - bg[1], db = rgb[p * 3 + 2] - bg[2];
+    const d = Math.sqrt((dr * dr + dg * dg + db * db) / 3);
+    ink[p] = d;
+    if (d > peak) peak = d;
+  }
+  if (peak < MIN_CONTRAST) return null;
+  for (let p = 0; p < w * h; p++) ink[p] = Math.min(ink[p] / peak, 1);
+  return ink;
+}
+
+function contentBox(ink, w, h) {
+  let x0 = w, x1 = -1, y0 = h, y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (ink[y * w + x] >= INK_THRESHOLD) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return null;
+  x1 += 1; y1 += 1;
+  const side = Math.max(y1 - y0, x1 - x0) * (1 + 2 * MARGIN);
+  return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, side };
+}
+
+// W[i][j]: the share of source pixel j inside output cell i, as sparse [first j, weights].
+function areaWeights(start, step, size, length) {
+  const rows = [];
+  for (let i = 0; i < size; i++) {
+    const lo = start + step * i, hi = start + step * (i + 1);
+    const j0 = Math.max(0, Math.floor(lo)), j1 = Math.min(length, Math.ceil(hi));
+    const weights = [];
+    for (let j = j0; j < j1; j++) weights.push(Math.max(0, Math.min(hi, j + 1) - Math.max(lo, j)) / step);
+    rows.push([j0, weights]);
+  }
+  return rows;
+}
+
+function resample(ink, w, h, box, size) {
+  const step = box.side / size;
+  const wy = areaWeights(box.cy - box.side / 2, step, size, h);
+  const wx = areaWeights(box.cx - box.side / 2, step, size, w);
+  const out = new Float32Array(size * size);
+  const row = new Float64Array(w);
+  for (let i = 0; i < size; i++) {
+    row.fill(0);
+    const [j0, wys] = wy[i];
+    for (let t = 0; t < wys.length; t++) {
+      const weight = wys[t], base = (j0 + t) * w;
+      if (weight) for (let x = 0; x < w; x++) row[x] += weight * ink[base + x];
+    }
+    for (let k = 0; k < size; k++) {
+      const [l0, wxs] = wx[k];
+      let v = 0;
+      for (let t = 0; t < wxs.length; t++) v += wxs[t] * row[l0 + t];
+      out[i * size + k] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+// The widget's DOM: a drop zone (click, drag and drop, paste), top matches, and the icon grid.
+const STRINGS = {
+  drop: 'Drop a screenshot here, paste it (Ctrl/Cmd+V) or click to choose a file',
+  loading: 'Loading the model…',
+  searching: 'Searching…',
+  noIcon: 'No icon found in this image: try a tighter crop.',
+  failed: 'The icon model could not be loaded',
+  retry: 'Retry',
+  filter: 'Filter icons by name',
+  copied: 'Copied',
+  count: (n, total) => (n === total ? `${total} icons` : `${n} of ${total} icons`),
+  results: 'Best matches (click to copy the id)',
+};
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null) el.append(c);
+  return el;
+}
+
+export function iconImage(icon) {
+  // SVG as <img>: it can never run a script or fetch anything, whatever the file held.
+  return h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(icon.svg)}`, alt: icon.id, loading: 'lazy' });
+}
+
+async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (err) {
+    const area = h('textarea', { readonly: '', style: 'position:fixed;opacity:0' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
+
+export function mountUI(root, api) {
+  root.classList.add('iconsearch');
+  const input = h('input', { type: 'file', accept: 'image/*', hidden: '', class: 'iconsearch__file' });
+  const preview = h('img', { class: 'iconsearch__preview', alt: '', hidden: '' });
+  const drop = h('div', { class: 'iconsearch__drop', tabindex: '0', role: 'button', 'aria-label': STRINGS.drop },
+    preview, h('span', { class: 'iconsearch__hint' }, STRINGS.drop), input);
+  const status = h('div', { class: 'iconsearch__status', role: 'status', 'aria-live': 'polite' });
+  const results = h('ol', { class: 'iconsearch__results', 'aria-label': STRINGS.results });
+  const filter = h('input', { type: 'search', class: 'iconsearch__filter', placeholder: STRINGS.filter, 'aria-label': STRINGS.filter });
+  const count = h('div', { class: 'iconsearch__count' });
+  const grid = h('ul', { class: 'iconsearch__grid' });
+  root.replaceChildren(h('div', { class: 'iconsearch__search' }, drop, status, results),
+    h('div', { class: 'iconsearch__browse' }, filter, count, grid));
+
+  const setStatus = (text, { error = false, retry = null } = {}) => {
+    status.replaceChildren(text);
+    status.classList.toggle('iconsearch__status--error', error);
+    if (retry) status.append(' ', h('button', { type: 'button', class: 'iconsearch__retry', onclick: retry }, STRINGS.retry));
+  };
+
+  const copyButton = (icon, extra) => h('button', {
+    type: 'button', class: 'iconsearch__icon', title: icon.id, 'data-id': icon.id,
+    onclick: async (ev) => {
+      await copy(icon.id);
+      const btn = ev.currentTarget;
+      btn.classList.add('iconsearch__icon--copied');
+      setStatus(`${STRINGS.copied}: ${icon.id}`);
+      setTimeout(() => btn.classList.remove('iconsearch__icon--copied'), 1200);
+    },
+  }, iconImage(icon), h('span', { class: 'iconsearch__id' }, icon.id), extra);
+
+  let lastQuery = null;
+  async function run(image) {
+    lastQuery = image;
+    if (image instanceof Blob) {
+      if (preview.src) URL.revokeObjectURL(preview.src);
+      preview.src = URL.createObjectURL(image);
+      preview.hidden = false;
+    }
+    results.replaceChildren();
+    setStatus(api.backend ? STRINGS.searching : STRINGS.loading);
+    root.classList.add('iconsearch--busy');
+    try {
+      const matches = await api.search(image, 5);
+      const byId = new Map(api.icons.map((i) => [i.id, i]));
+      if (!matches.length) setStatus(STRINGS.noIcon);
+      else setStatus('');
+      results.replaceChildren(...matches.map((m) => h('li', { class: 'iconsearch__match' },
+        copyButton(byId.get(m.id), h('span', { class: 'iconsearch__score' },
+          h('span', { class: 'iconsearch__bar', style: `width:${(m.score * 100).toFixed(1)}%` }),
+          h('span', { class: 'iconsearch__pct' }, `${(m.score * 100).toFixed(1)}%`))))));
+    } catch (err) {
+      if (err instanceof api.QueryError) setStatus(err.message, { error: true });
+      else setStatus(`${STRINGS.failed}: ${err.message}`, { error: true, retry: () => run(lastQuery) });
+    } finally {
+      root.classList.remove('iconsearch--busy');
+    }
+  }
+
+  drop.addEventListener('click', () => input.click());
+  drop.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); input.click(); } });
+  input.addEventListener('change', () => { if (input.files[0]) run(input.files[0]); input.value = ''; });
+  drop.addEventListener('dragover', (ev) => { ev.preventDefault(); drop.classList.add('iconsearch__drop--over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('iconsearch__drop--over'));
+  drop.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    drop.classList.remove('iconsearch__drop--over');
+    const file = ev.dataTransfer?.files?.[0];
+    if (file) run(file);
+  });
+  document.addEventListener('paste', (ev) => {
+    const item = [...(ev.clipboardData?.items || [])].find((i) => i.kind === 'file');
+    if (!item) return;
+    ev.preventDefault();
+    run(item.getAsFile());
+  });
+
+  const renderGrid = () => {
+    const q = filter.value.trim().toLowerCase();
+    const shown = api.icons.filter((i) => !q || i.id.toLowerCase().includes(q));
+    grid.replaceChildren(...shown.map((icon) => h('li', {}, copyButton(icon))));
+    count.textContent = STRINGS.count(shown.length, api.icons.length);
+  };
+  filter.addEventListener('input', renderGrid);
+  api.loadIndex().then(renderGrid, (err) => setStatus(`${STRINGS.failed}: ${err.message}`, {
+    error: true, retry: () => api.loadIndex().then(renderGrid, () => {}),
+  }));
+}

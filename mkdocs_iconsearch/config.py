@@ -1,0 +1,30 @@
+"""The plugin's options. Training options share the ``training_`` prefix (see model_build.HParams)."""
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+from model_build.hparams import HParams
+
+_DEFAULTS = HParams()
+
+
+class IconsearchConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    # A folder of SVGs, relative to mkdocs.yml, searched recursively.
+    icons = opt.Optional(opt.Type(str))
+    # Where the widget goes: this page is generated when the docs have none. A
+    # `<!-- iconsearch -->` marker in any page places the widget there too.
+    page = opt.Type(str, default="icons/")
+    cache_dir = opt.Type(str, default=".cache/plugin/iconsearch")
+    # A Chromium or Chrome executable; found automatically when unset.
+    browser_path = opt.Optional(opt.Type(str))
+
+    training_image_size = opt.Type(int, default=_DEFAULTS.image_size)
+    training_samples_per_icon = opt.Type(int, default=_DEFAULTS.samples_per_icon)
+    training_epochs = opt.Type(int, default=_DEFAULTS.epochs)
+    training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)
+    training_seed = opt.Type(int, default=_DEFAULTS.seed)
+
+    def hparams(self) -> HParams:
+        prefix = "training_"
+        return HParams.from_dict({k[len(prefix):]: v for k, v in self.items() if k.startswith(prefix)})
