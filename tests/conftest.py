@@ -1,0 +1,87 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from model_build.browser import LAUNCH_ARGS, find_browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ANTD = ROOT / "node_modules/@ant-design/icons-svg/inline-svg"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches the same Chromium the plugin finds, with the same flags."""
+    path = os.environ.get("ICONSEARCH_BROWSER") or find_browser()
+    return {**browser_type_launch_args, "executable_path": path, "args": LAUNCH_ARGS}
+
+
+def antd_icons(dest: Path, ids: list[str]) -> Path:
+    """Copy some of Ant Design's real SVGs (installed by set-up from npm) into ``dest``."""
+    if not ANTD.is_dir():
+        pytest.fail(f"{ANTD} is missing: run scripts/setup (it installs @ant-design/icons-svg)")
+    for icon_id in ids:
+        target = dest / f"{icon_id}.svg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ANTD / f"{icon_id}.svg", target)
+    return dest
+
+
+def write_site(root: Path, plugin_options: dict, docs: dict[str, str] | None = None) -> Path:
+    import yaml
+
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    for name, text in (docs or {"index.md": "# Test site\n"}).items():
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text)
+    config = {
+        "site_name": "Test",
+        "theme": {"name": "mkdocs", "highlightjs": False},
+        "plugins": ["search", {"iconsearch": plugin_options}],
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return root
+
+
+def mkdocs_build(site: Path, *args: str, python: str | None = None, check: bool = True, cwd: Path | None = None):
+    cmd = [python or sys.executable, "-m", "mkdocs", "build", "-f", str(site / "mkdocs.yml"), *args]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or site, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"mkdocs build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def static_server():
+    """Serves directories over http://127.0.0.1 (module scripts and fetch need http, not file://)."""
+    import functools
+    import http.server
+    import threading
+
+    servers = []
+
+    def serve(directory: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+
+
+import http.server  # noqa: E402
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".js": "text/javascript", ".mjs": "text/javascript"}
+
+    def log_message(self, *args):
+        pass

@@ -1,0 +1,148 @@
+"""End to end, with the real parts: mkdocs build -> Chromium screenshots -> training -> TF.js,
+then the built page in real Chromium: upload, paste and the JS API find the icon."""
+
+import base64
+import json
+import re
+
+import pytest
+
+from .conftest import antd_icons, mkdocs_build, write_site
+
+IDS = ["outlined/home", "filled/home", "twotone/home", "outlined/heart", "filled/heart",
+       "outlined/star", "filled/star", "outlined/setting", "outlined/search", "outlined/user"]
+OPTIONS = {"icons": "icons", "training_samples_per_icon": 40, "training_epochs": 3, "training_batch_size": 64}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    antd_icons(root / "icons", IDS)
+    write_site(root, OPTIONS, {"index.md": "# Home\n", "guide/find.md": "# Find\n\nBefore\n\n<!-- iconsearch -->\n\nAfter\n"})
+    cold = mkdocs_build(root)
+    warm = mkdocs_build(root)
+    return root, cold.stderr, warm.stderr
+
+
+def test_cold_build_trains_and_reports(site):
+    _, cold, _ = site
+    assert "training an icon model for 10 icons" in cold
+    samples = int(re.search(r"screenshots: ([\d,]+) samples in", cold).group(1).replace(",", ""))
+    assert samples >= 10 * 40
+    assert "epoch 3/3" in cold
+    val = float(re.search(r"validation top-1 ([\d.]+)%", cold).group(1))
+    assert val >= 90, cold
+
+
+def test_warm_build_takes_no_screenshot_and_trains_nothing(site):
+    _, _, warm = site
+    assert "using the cached model for 10 icons" in warm
+    assert "screenshots" not in warm and "training" not in warm and "epoch" not in warm
+
+
+def test_site_files(site):
+    root, _, _ = site
+    out = root / "site/assets/iconsearch"
+    index = json.loads(next(out.glob("index-*.json")).read_text())
+    assert [i["id"] for i in index["icons"]] == sorted(IDS)
+    model = json.loads(next(out.glob("model-*.json")).read_text())
+    weights = next(out.glob("weights-*.bin"))
+    assert model["weightsManifest"][0]["paths"] == [weights.name]
+    assert {w["quantization"]["dtype"] for w in model["weightsManifest"][0]["weights"] if "quantization" in w} == {"uint8"}
+    assert (out / "iconsearch.js").exists() and list(out.glob("*.wasm"))
+    page = (root / "site/icons/index.html").read_text()
+    assert "data-iconsearch" in page and "../assets/iconsearch/iconsearch.js" in page
+    # The marker placed the widget in another page, between the text around it.
+    guide = (root / "site/guide/find/index.html").read_text()
+    assert guide.index("Before") < guide.index("data-iconsearch") < guide.index("After")
+    # Nothing is fetched from anywhere but the site itself.
+    assert not re.search(r"(src|href)=\"https?://", guide)
+
+
+def render_icon(page, svg: str, fg="#c41d7f", bg="#f5f5f5", size=40) -> bytes:
+    """A screenshot of the icon as a reader would take one: a crop of a coloured UI."""
+    page.set_content(f'<div id="crop" style="display:inline-block;padding:14px 22px;background:{bg};color:{fg}">'
+                     f'<span style="display:block;width:{size}px;height:{size}px">{svg}</span></div>'
+                     '<style>body{margin:0} svg{width:100%;height:100%;fill:currentColor}</style>')
+    return page.locator("#crop").screenshot()
+
+
+@pytest.fixture()
+def icons_page(site, static_server, page):
+    root, _, _ = site
+    base = static_server(root / "site")
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(base) or r.url.startswith("data:") else errors.append(r.url))
+    index = json.loads(next((root / "site/assets/iconsearch").glob("index-*.json")).read_text())
+    svgs = {i["id"]: i["svg"] for i in index["icons"]}
+    yield page, base, svgs
+    assert errors == [], errors
+
+
+@pytest.mark.parametrize("icon_id", ["outlined/home", "twotone/home", "filled/heart"])
+def test_upload_finds_the_icon(icons_page, icon_id):
+    page, base, svgs = icons_page
+    png = render_icon(page, svgs[icon_id])
+    page.goto(f"{base}/icons/")
+    page.set_input_files(".iconsearch__file", files=[{"name": "shot.png", "mimeType": "image/png", "buffer": png}])
+    page.wait_for_selector(".iconsearch__match", timeout=60_000)
+    ids = page.locator(".iconsearch__match .iconsearch__icon").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert len(ids) == 5
+    assert ids[0] == icon_id, ids
+    scores = page.locator(".iconsearch__pct").all_inner_texts()
+    assert float(scores[0].rstrip("%")) > 50
+
+
+def test_paste_finds_the_icon_and_click_copies_its_id(icons_page):
+    page, base, svgs = icons_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    png = render_icon(page, svgs["outlined/star"], fg="#ffffff", bg="#1f1f1f", size=24)
+    page.goto(f"{base}/icons/")
+    page.evaluate("""b64 => {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'pasted.png', {type: 'image/png'}));
+        document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}));
+    }""", base64.b64encode(png).decode())
+    first = page.locator(".iconsearch__match .iconsearch__icon").first
+    first.wait_for(timeout=60_000)
+    assert first.get_attribute("data-id") == "outlined/star"
+    first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == "outlined/star"
+
+
+def test_js_api_search(icons_page):
+    page, base, svgs = icons_page
+    shots = {i: base64.b64encode(render_icon(page, svgs[i], fg="#1677ff", bg="#ffffff", size=s)).decode()
+             for i, s in [("filled/star", 18), ("outlined/setting", 48), ("outlined/search", 30)]}
+    page.goto(f"{base}/icons/")
+    page.evaluate("iconsearch.ready()")
+    results = page.evaluate("""async shots => {
+        const out = {};
+        for (const [id, b64] of Object.entries(shots)) {
+            const blob = new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type: 'image/png'});
+            out[id] = await iconsearch.search(blob);
+        }
+        const img = new Image(); img.src = 'data:image/png;base64,' + shots['filled/star']; await img.decode();
+        out.fromImage = await iconsearch.search(img, 3);
+        return out;
+    }""", shots)
+    for icon_id in shots:
+        r = results[icon_id]
+        assert [m["id"] for m in r][0] == icon_id, r
+        assert set(r[0]) == {"id", "name", "score"} and r[0]["name"] == icon_id.split("/")[-1]
+        assert all(a["score"] >= b["score"] for a, b in zip(r, r[1:]))
+    assert len(results["fromImage"]) == 3 and results["fromImage"][0]["id"] == "filled/star"
+
+
+def test_grid_filter(icons_page):
+    page, base, _ = icons_page
+    page.goto(f"{base}/icons/")
+    page.wait_for_selector(".iconsearch__grid li")
+    assert page.locator(".iconsearch__grid li").count() == len(IDS)
+    page.fill(".iconsearch__filter", "home")
+    assert page.locator(".iconsearch__grid li").count() == 3
+    assert "3 of 10" in page.inner_text(".iconsearch__count")

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from model_build.icons import parse_svg, scan_svg_folder
+
+SQUARE = b'<svg viewBox="0 0 10 10"><path d="M1 1h8v8H1z"/></svg>'
+
+
+def write(root: Path, rel: str, data: bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def test_ids_are_relative_paths_without_suffix_sorted(tmp_path):
+    write(tmp_path, "outlined/home.svg", SQUARE)
+    write(tmp_path, "filled/deep/home.svg", SQUARE)
+    write(tmp_path, "star.svg", SQUARE)
+    write(tmp_path, "notes.txt", b"not an icon")
+    icons, warnings = scan_svg_folder(tmp_path)
+    assert [i.id for i in icons] == ["filled/deep/home", "outlined/home", "star"]
+    assert [i.name for i in icons] == ["home", "home", "star"]
+    assert warnings == []
+
+
+def test_digest_follows_content_not_name(tmp_path):
+    write(tmp_path, "a.svg", SQUARE)
+    write(tmp_path, "b.svg", SQUARE)
+    write(tmp_path, "c.svg", SQUARE.replace(b"h8", b"h7"))
+    a, b, c = scan_svg_folder(tmp_path)[0]
+    assert a.digest == b.digest != c.digest
+
+
+@pytest.mark.parametrize("data, why", [
+    (b"", "empty"),
+    (b"<svg viewBox='0 0 1 1'><path d='M0 0'", "well-formed"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "well-formed"),
+    (b"<html><body/></html>", "root element is <html>"),
+    (b"<svg viewBox='0 0 1 1'><g/></svg>", "draws nothing"),
+    (b"<svg><path d='M0 0h1'/></svg>", "viewBox"),
+])
+def test_broken_files_are_skipped_with_a_reason(tmp_path, data, why):
+    write(tmp_path, "good.svg", SQUARE)
+    write(tmp_path, "bad.svg", data)
+    icons, warnings = scan_svg_folder(tmp_path)
+    assert [i.id for i in icons] == ["good"]
+    assert len(warnings) == 1 and "bad.svg" in warnings[0] and why in warnings[0]
+
+
+def test_markup_is_sanitized():
+    evil = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            b'viewBox="0 0 10 10" onload="alert(1)" fill="url(http://evil/x)">'
+            b'<script>alert(2)</script><foreignObject><div>x</div></foreignObject>'
+            b'<a href="javascript:alert(3)"><path d="M0 0h5" onclick="alert(4)"/></a>'
+            b'<use xlink:href="http://evil/sprite.svg#i"/><use href="#local"/>'
+            b'<path d="M1 1h8" style="fill:url(https://evil/p)"/><rect width="1" height="1" fill="#333"/></svg>')
+    icon = parse_svg(evil, "evil")
+    svg = icon.svg.lower()
+    for bad in ("script", "alert", "onload", "onclick", "foreignobject", "evil", "javascript"):
+        assert bad not in svg, bad
+    assert 'href="#local"' in icon.svg and 'fill="#333"' in icon.svg
+    assert icon.svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"')
+
+
+def test_size_gives_a_viewbox_and_root_paint_is_kept():
+    icon = parse_svg(b'<svg width="24px" height="24" fill="none" stroke="currentColor" stroke-width="2">'
+                     b'<circle cx="12" cy="12" r="10"/></svg>', "ring")
+    assert icon.viewbox == "0 0 24 24"
+    assert dict(icon.root_attrs) == {"fill": "none", "stroke": "currentColor", "stroke-width": "2"}

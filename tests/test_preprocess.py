@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from model_build.preprocess import preprocess
+
+
+def glyph(h=48, w=64, fg=(0, 0, 0), bg=(255, 255, 255), x=20, y=10, scale=1):
+    """A small asymmetric shape (an L with a dot) drawn into an RGB image."""
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = bg
+    s = scale
+    img[y:y + 20 * s, x:x + 4 * s] = fg
+    img[y + 16 * s:y + 20 * s, x:x + 14 * s] = fg
+    img[y:y + 4 * s, x + 10 * s:x + 14 * s] = fg
+    return img
+
+
+def test_output_shape_range():
+    out = preprocess(glyph(), 32)
+    assert out.shape == (32, 32) and out.dtype == np.float32
+    assert 0 <= out.min() and out.max() <= 1 and out.max() > 0.9
+
+
+def test_polarity_and_colour_do_not_matter():
+    base = preprocess(glyph(), 32)
+    for fg, bg in [((255, 255, 255), (20, 20, 20)), ((255, 255, 255), (22, 119, 255)), ((196, 29, 127), (240, 240, 240))]:
+        np.testing.assert_allclose(preprocess(glyph(fg=fg, bg=bg), 32), base, atol=1e-6)
+
+
+def test_position_and_scale_are_normalized():
+    base = preprocess(glyph(), 32)
+    np.testing.assert_allclose(preprocess(glyph(x=3, y=25), 32), base, atol=1e-6)
+    big = preprocess(glyph(h=96, w=128, scale=2), 32)
+    assert np.abs(big - base).mean() < 0.02
+
+
+def test_transparent_images_use_alpha_as_shape():
+    rgba = np.zeros((48, 64, 4), np.uint8)
+    rgba[..., :3] = 255  # white glyph on transparency: would vanish over white
+    rgba[..., 3] = (glyph()[..., 0] == 0) * 255
+    np.testing.assert_allclose(preprocess(rgba, 32), preprocess(glyph(), 32), atol=1e-6)
+
+
+@pytest.mark.parametrize("img", [np.full((20, 20, 3), 128, np.uint8), np.zeros((1, 1, 4), np.uint8)])
+def test_blank_images_give_zeros(img):
+    assert not preprocess(img, 16).any()
+
+
+def test_twotone_keeps_a_light_second_shade():
+    img = glyph()
+    img[14:24, 25:29] = (230, 230, 230)  # a twotone icon's secondary shade, inside the glyph's box
+    added = preprocess(img, 32) - preprocess(glyph(), 32)
+    assert added.min() >= -1e-6
+    assert 0.08 < added.max() < 0.11  # (255 - 230) / 255: faint, but not lost
