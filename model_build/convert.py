@@ -6,9 +6,7 @@ File names carry a content hash, so a site never mixes an old cached model with 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -24,8 +22,7 @@ def content_hash(data: bytes, length: int = 10) -> str:
 def export_tfjs(model, image_size: int, out_dir: Path) -> dict:
     """Writes ``model-<hash>.json`` and ``weights-<hash>.bin`` into ``out_dir``; returns their names."""
     tf, _ = import_tf()
-    with contextlib.redirect_stdout(io.StringIO()):  # its decision-forests import prints an advert
-        from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
+    from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="iconsearch-export-") as tmp:

@@ -57,7 +57,7 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int) -> list[Cell]:
         x = int(rng.integers(0, cell - size + 1))
         y = int(rng.integers(0, cell - size + 1))
         bg, fg = _palette(rng)
-        tint = _mix(fg, bg, float(rng.uniform(0.12, 0.3)))
+        tint = _mix(fg, bg, float(rng.uniform(0.06, 0.35)))
         cells.append(Cell(int(label), size, x, y, _hex(fg), _hex(bg), _hex(tint)))
     return cells
 

@@ -33,6 +33,9 @@ def import_tf():
     # tf-keras is ~2x faster than Keras 3 on this kind of CPU; the env var must precede import.
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # tensorflowjs imports decision forests, whose welcome advert needs IPython when stdout
+    # is not a terminal (a captured build log): switch it off.
+    os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
     import tensorflow as tf
     import tf_keras as keras
 

@@ -64,8 +64,8 @@ export function mountUI(root, api) {
   const copyButton = (icon, extra) => h('button', {
     type: 'button', class: 'iconsearch__icon', title: icon.id, 'data-id': icon.id,
     onclick: async (ev) => {
+      const btn = ev.currentTarget; // null once the handler awaits
       await copy(icon.id);
-      const btn = ev.currentTarget;
       btn.classList.add('iconsearch__icon--copied');
       setStatus(`${STRINGS.copied}: ${icon.id}`);
       setTimeout(() => btn.classList.remove('iconsearch__icon--copied'), 1200);
