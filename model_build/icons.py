@@ -148,3 +148,22 @@ def _text(s: str | None) -> str:
 
 def _attr(s: str) -> str:
     return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_COLOUR = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
+
+
+def drawing_key(icon: Icon) -> str:
+    """Equal for icons that draw the same pixels whatever their ids (colours compared by rank)."""
+    colours = {c.lower(): None for _, c in _COLOUR.findall(icon.inner)}
+    ranks = {c: f"c{n}" for n, c in enumerate(colours)}
+    inner = _COLOUR.sub(lambda m: f'{m.group(1)}="{ranks[m.group(2).lower()]}"', icon.inner)
+    return hashlib.sha256(f"{icon.viewbox}|{icon.root_attrs}|{inner}".encode()).hexdigest()
+
+
+def twin_groups(icons: list[Icon]) -> list[list[int]]:
+    """Icons grouped by drawing, in first-seen order: each group is one class for the model."""
+    groups: dict[str, list[int]] = {}
+    for n, icon in enumerate(icons):
+        groups.setdefault(drawing_key(icon), []).append(n)
+    return list(groups.values())

@@ -16,7 +16,7 @@ import numpy as np
 from . import LOGGER_NAME, __version__
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
-from .icons import Icon, IconSetError
+from .icons import Icon, IconSetError, twin_groups
 from .preprocess import PREPROCESS_VERSION
 
 log = logging.getLogger(LOGGER_NAME)
@@ -40,12 +40,17 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
     if samples is None:
         samples = capture_samples(icons, hp, browser_path)
     x, y = samples
-    result = train(x, y, len(icons), hp)
+    groups = class_groups(icons)
+    icon_class = np.empty(len(icons), np.int32)
+    for c, members in enumerate(groups):
+        icon_class[members] = c
+    result = train(x, icon_class[y], len(groups), hp)
     files = export_tfjs(result.model, hp.image_size, out_dir)
-    index = index_json(icons, hp)
+    index = index_json(icons, groups, hp)
     index_name = f"index-{content_hash(index)}.json"
     (out_dir / index_name).write_bytes(index)
-    confused = [{"true": icons[t].id, "predicted": icons[p].id, "count": c} for t, p, c in result.confusions]
+    name = [" = ".join(icons[i].id for i in g) for g in groups]
+    confused = [{"true": name[t], "predicted": name[p], "count": c} for t, p, c in result.confusions]
     (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
     if confused:
         log.info("most confused in validation: %s",
@@ -60,12 +65,24 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
     return manifest
 
 
-def index_json(icons: list[Icon], hp: HParams) -> bytes:
-    """What the widget needs besides the model: label order, input size, the icons to show."""
+def class_groups(icons: list[Icon]) -> list[list[int]]:
+    """The model's classes: icons that draw the same pixels share one (and are reported)."""
+    groups = twin_groups(icons)
+    for group in groups:
+        if len(group) > 1:
+            log.info("iconsearch: %s draw exactly the same icon; a search finds them together",
+                     " and ".join(icons[i].id for i in group))
+    return groups
+
+
+def index_json(icons: list[Icon], groups: list[list[int]], hp: HParams) -> bytes:
+    """What the widget needs besides the model: the icons to show, which icons each output
+    of the model stands for (in output order), the input size."""
     return json.dumps({
         "format": 1, "generator": f"mkdocs-iconsearch {__version__}",
         "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
         "icons": [{"id": i.id, "svg": i.svg} for i in icons],
+        "classes": groups,
     }, separators=(",", ":")).encode()
 
 

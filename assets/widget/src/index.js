@@ -40,6 +40,8 @@ function createApi() {
               throw new Error('the model was built for another widget version: rebuild the site');
             }
             api.icons = index.icons.map((icon) => ({ ...icon, name: icon.id.split('/').pop() }));
+            // One model output per class; icons that draw the same pixels share a class.
+            api.classes = index.classes || api.icons.map((_, i) => [i]);
             api.imageSize = index.image_size;
             return index;
           });
@@ -77,7 +79,12 @@ function createApi() {
       for (let i = 0; i < ink.length; i++) ink[i] = Math.round(ink[i] * 255) / 255;
       const scores = await engine.scores(ink);
       const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
-      return order.map((i) => ({ id: api.icons[i].id, name: api.icons[i].name, score: scores[i] }));
+      return order.map((c) => {
+        const [first, ...others] = api.classes[c].map((i) => api.icons[i]);
+        const match = { id: first.id, name: first.name, score: scores[c] };
+        if (others.length) match.twins = others.map((i) => i.id);
+        return match;
+      });
     },
     QueryError,
   };
