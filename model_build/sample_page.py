@@ -1,9 +1,12 @@
 """The sample page: a seeded layout of many random icon draws per sheet, rendered with Jinja2.
 
-Each cell is one labelled sample: a random icon at a random size, offset, foreground and
-background colour. Colours are picked with enough contrast to be read; an icon's explicit
-colours are mapped onto the cell's palette (darkest -> foreground, others -> a tint close to
-the background), so twotone icons keep their two shades on any theme.
+Each cell is one labelled sample: a random icon at a random size, offset, rotation,
+foreground and background colour. Colours are picked with enough contrast to be read; an
+icon's explicit colours are mapped onto the cell's palette (darkest -> foreground, others -> a
+tint close to the background), so twotone icons keep their two shades on any theme.
+
+Some cells look like the crops readers paste: the icon inside a filled or bordered button
+with its label cut off, beside a menu label, or with a neighbouring icon half in the crop.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from .icons import Icon
 from .resources import assets_dir
 
 MIN_SIZE = 12
+# Kept clear at every cell's edge: degraded sheets (blur, rescale) bleed a few pixels between
+# cells, so crops leave this margin out (see screenshots.py).
+INSET = 3
+WORDS = ("Download", "Settings", "Save", "Edit", "Delete", "Share", "Upload", "Search", "Add user",
+         "Export", "Open", "Copy link", "Home", "Send", "Print", "More", "Filter", "New file", "Login", "OK")
 _HEX = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
 
 
@@ -32,6 +40,8 @@ class Cell:
     fg: str
     bg: str
     tint: str
+    rot: float = 0.0
+    extras: tuple = ()  # decorations: dicts with kind box|text|icon and a CSS style
 
 
 @functools.lru_cache(maxsize=2)
@@ -49,17 +59,65 @@ def sheet_labels(num_icons: int, samples_per_icon: int, per_sheet: int, seed: in
     return [labels[i:i + per_sheet] for i in range(0, len(labels), per_sheet)]
 
 
-def layout(labels: np.ndarray, cell: int, seed: int, sheet: int) -> list[Cell]:
+def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int | None = None) -> list[Cell]:
     rng = np.random.default_rng([seed, 2, sheet])
+    num_icons = num_icons or int(labels.max()) + 1
     cells = []
     for label in labels:
-        size = int(rng.integers(MIN_SIZE, cell - 3))
-        x = int(rng.integers(0, cell - size + 1))
-        y = int(rng.integers(0, cell - size + 1))
+        kind = rng.random()
+        if kind < 0.14:
+            cells.append(_button_cell(rng, int(label), cell))
+            continue
+        size = int(rng.integers(MIN_SIZE, cell - 2 * INSET - 1))
+        x = int(rng.integers(INSET, cell - size - INSET + 1))
+        y = int(rng.integers(INSET, cell - size - INSET + 1))
         bg, fg = _palette(rng)
         tint = _mix(fg, bg, float(rng.uniform(0.06, 0.35)))
-        cells.append(Cell(int(label), size, x, y, _hex(fg), _hex(bg), _hex(tint)))
+        rot = float(rng.uniform(-6, 6)) if rng.random() < 0.15 else 0.0
+        extras = ()
+        if kind < 0.22:  # a menu label beside the icon, cut by the crop
+            size = min(size, 32)
+            x = int(rng.integers(INSET, INSET + 8))
+            extras = (_label(rng, x + size + int(rng.integers(3, 9)), y + size / 2, _hex(fg)),)
+        elif kind < 0.30:  # a neighbouring icon, half inside the crop
+            other = int(rng.integers(0, num_icons))
+            offset = int(size * rng.uniform(0.35, 0.7))
+            ox = -offset if rng.random() < 0.5 else cell - size + offset
+            extras = ({"kind": "icon", "icon": other,
+                       "style": f"left:{ox}px;top:{y}px;width:{size}px;height:{size}px"},)
+            x = int(np.clip(x, INSET, cell - size - INSET))
+        cells.append(Cell(int(label), size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras))
     return cells
+
+
+def _label(rng: np.random.Generator, left: float, middle: float, colour: str) -> dict:
+    font = int(rng.integers(10, 17))
+    word = WORDS[int(rng.integers(len(WORDS)))]
+    return {"kind": "text", "text": word,
+            "style": f"left:{left:.0f}px;top:{middle - font * 0.65:.0f}px;font-size:{font}px;color:{colour}"}
+
+
+def _button_cell(rng: np.random.Generator, label: int, cell: int) -> Cell:
+    """An icon in a button (filled with a brand colour, or bordered on the page colour)."""
+    size = int(rng.integers(MIN_SIZE, 29))
+    pad = int(rng.integers(4, 11))
+    page = np.clip(np.full(3, rng.uniform(0.9, 1.0)), 0, 1) if rng.random() < 0.7 else np.full(3, rng.uniform(0.05, 0.2))
+    if rng.random() < 0.5:
+        button = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.4, 1), rng.uniform(0.4, 0.9)))
+        fg = np.ones(3) if rng.random() < 0.8 else np.zeros(3)
+        border = button
+    else:
+        button = page
+        fg = np.full(3, rng.uniform(0, 0.35)) if page.mean() > 0.5 else np.full(3, rng.uniform(0.75, 1))
+        border = np.full(3, rng.uniform(0.55, 0.85)) if rng.random() < 0.7 else fg
+    x = pad + int(rng.integers(INSET, INSET + 6))
+    y = int(rng.integers(pad + INSET, max(pad + INSET + 1, cell - size - pad - INSET)))
+    box = (f"left:{x - pad}px;top:{y - pad}px;width:{cell}px;height:{size + 2 * pad}px;"
+           f"background:{_hex(button)};border:1px solid {_hex(border)};border-radius:{int(rng.integers(2, 9))}px")
+    extras = ({"kind": "box", "style": box},
+              _label(rng, x + size + int(rng.integers(4, 9)), y + size / 2, _hex(fg)))
+    tint = _mix(fg, button, float(rng.uniform(0.06, 0.35)))
+    return Cell(label, size, x, y, _hex(fg), _hex(page), _hex(tint), 0.0, extras)
 
 
 def _palette(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

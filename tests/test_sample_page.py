@@ -1,0 +1,47 @@
+import numpy as np
+
+from model_build.icons import parse_svg, twin_groups
+from model_build.sample_page import INSET, layout, render_cells, render_page, sheet_labels, themable
+
+TWOTONE = b'<svg viewBox="0 0 10 10"><path d="M0 0h5" fill="#E6E6E6"/><path d="M0 5h5" fill="#333"/></svg>'
+
+
+def test_labels_are_balanced_and_cover_every_sheet():
+    sheets = sheet_labels(num_icons=7, samples_per_icon=10, per_sheet=16, seed=0)
+    labels = np.concatenate(sheets)
+    assert all(len(s) == 16 for s in sheets) and len(labels) == 80
+    counts = np.bincount(labels, minlength=7)
+    assert counts.min() >= 10 and counts.sum() - 70 == 10  # the top-up is the only excess
+
+
+def test_layout_is_seeded_and_varied():
+    labels = np.arange(64) % 9
+    a, b = layout(labels, 64, seed=3, sheet=1, num_icons=9), layout(labels, 64, seed=3, sheet=1, num_icons=9)
+    assert a == b
+    assert a != layout(labels, 64, seed=4, sheet=1, num_icons=9)
+    assert len({c.bg for c in a}) > 30 and len({c.size for c in a}) > 10
+    for c in a:  # the icon stays clear of the cell's edge, which crops leave out
+        assert INSET <= c.x and c.x + c.size <= 64 - INSET and INSET <= c.y and c.y + c.size <= 64 - INSET
+    kinds = {e["kind"] for c in layout(np.zeros(400, int), 64, 0, 0, 3) for e in c.extras}
+    assert kinds == {"box", "text", "icon"}
+
+
+def test_twotone_colours_follow_the_cell():
+    parts = themable(parse_svg(TWOTONE, "twotone/x"))
+    assert 'fill="currentColor"' in parts["inner"] and 'fill="var(--tint)"' in parts["inner"]
+    assert "#333" not in parts["inner"]
+
+
+def test_rendered_page_draws_every_cell():
+    icons = [parse_svg(TWOTONE, "a"), parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"/></svg>', "b")]
+    cells = layout(np.array([0, 1, 1, 0]), 64, 0, 0, 2)
+    html = render_page(icons, 2, 64, cells)
+    assert html.count('<symbol id="i') == 2 and html.count('<div class="c"') == 4
+    assert render_cells(cells).count('href="#i1"') >= 2
+
+
+def test_identical_drawings_are_twins():
+    a = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"/></svg>', "filled/a")
+    b = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"></rect></svg>', "outlined/a")
+    c = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="3" height="4"/></svg>', "c")
+    assert twin_groups([a, c, b]) == [[0, 2], [1]]
