@@ -53,8 +53,8 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
     confused = [{"true": name[t], "predicted": name[p], "count": c} for t, p, c in result.confusions]
     (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
     if confused:
-        log.info("most confused in validation: %s",
-                 ", ".join(f"{c['true']} -> {c['predicted']} ({c['count']})" for c in confused[:5]))
+        log.info("the %d most confused icon pairs in validation (true -> predicted: count):\n%s", len(confused),
+                 "\n".join(f"  {c['true']} -> {c['predicted']}: {c['count']}" for c in confused))
     manifest = {
         "model": files["model"], "weights": files["weights"], "index": index_name,
         "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,

@@ -114,6 +114,23 @@ def test_paste_finds_the_icon_and_click_copies_its_id(icons_page):
     assert page.evaluate("navigator.clipboard.readText()") == "outlined/star"
 
 
+def test_drag_and_drop_finds_the_icon(icons_page):
+    page, base, svgs = icons_page
+    png = render_icon(page, svgs["outlined/user"], fg="#222222", bg="#ffffff", size=32)
+    page.goto(f"{base}/icons/")
+    page.evaluate("""b64 => {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));
+        const zone = document.querySelector('.iconsearch__drop');
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""", base64.b64encode(png).decode())
+    first = page.locator(".iconsearch__match .iconsearch__icon").first
+    first.wait_for(timeout=60_000)
+    assert first.get_attribute("data-id") == "outlined/user"
+
+
 def test_js_api_search(icons_page):
     page, base, svgs = icons_page
     shots = {i: base64.b64encode(render_icon(page, svgs[i], fg="#1677ff", bg="#ffffff", size=s)).decode()
