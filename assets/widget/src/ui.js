@@ -90,7 +90,8 @@ export function mountUI(root, api) {
       else setStatus('');
       results.replaceChildren(...matches.map((m) => h('li', { class: 'iconsearch__match' },
         copyButton(byId.get(m.id), h('span', { class: 'iconsearch__score' },
-          h('span', { class: 'iconsearch__bar', style: `width:${(m.score * 100).toFixed(1)}%` }),
+          h('span', { class: 'iconsearch__track' },
+            h('span', { class: 'iconsearch__bar', style: `width:${(m.score * 100).toFixed(1)}%` })),
           h('span', { class: 'iconsearch__pct' }, `${(m.score * 100).toFixed(1)}%`))))));
     } catch (err) {
       if (err instanceof api.QueryError) setStatus(err.message, { error: true });
