@@ -65,7 +65,7 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
     cells = []
     for label in labels:
         kind = rng.random()
-        if kind < 0.14:
+        if kind < 0.2:
             cells.append(_button_cell(rng, int(label), cell))
             continue
         size = int(rng.integers(MIN_SIZE, cell - 2 * INSET - 1))
@@ -75,11 +75,11 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
         tint = _mix(fg, bg, float(rng.uniform(0.06, 0.35)))
         rot = float(rng.uniform(-6, 6)) if rng.random() < 0.15 else 0.0
         extras = ()
-        if kind < 0.22:  # a menu label beside the icon, cut by the crop
+        if kind < 0.28:  # a menu label beside the icon, cut by the crop
             size = min(size, 32)
             x = int(rng.integers(INSET, INSET + 8))
             extras = (_label(rng, x + size + int(rng.integers(3, 9)), y + size / 2, _hex(fg)),)
-        elif kind < 0.30:  # a neighbouring icon, half inside the crop
+        elif kind < 0.35:  # a neighbouring icon, half inside the crop
             other = int(rng.integers(0, num_icons))
             offset = int(size * rng.uniform(0.35, 0.7))
             ox = -offset if rng.random() < 0.5 else cell - size + offset

@@ -52,3 +52,13 @@ def test_twotone_keeps_a_light_second_shade():
     added = preprocess(img, 32) - preprocess(glyph(), 32)
     assert added.min() >= -1e-6
     assert 0.08 < added.max() < 0.11  # (255 - 230) / 255: faint, but not lost
+
+
+def test_light_icon_in_a_filled_button_reads_as_ink():
+    button = np.full((56, 72, 3), 255, np.uint8)  # a white page around ...
+    button[4:52, 4:68] = glyph(h=48, w=64, fg=(255, 255, 255), bg=(22, 119, 255))  # ... a blue button
+    out = preprocess(button, 32)
+    # Without step 5 the button is a solid block of ink with the glyph as a hole. With it, the
+    # glyph's strokes are the ink: about its share of the (square) frame, 136 / 72^2 pixels.
+    inked = (out > 0.5).mean()
+    assert 0.01 < inked < 0.06 and out.max() > 0.9

@@ -26,6 +26,12 @@ def images():
         if n % 4 == 2:  # transparency: shapes on a clear background
             img[..., 3] = np.where((img[..., :3] == img[0, 0, :3]).all(-1), 0, 255)
         out.append(img)
+    button = np.full((40, 90, 4), 255, np.uint8)
+    button[4:36, 3:90, :3] = (22, 119, 255)  # a filled button, cut on the right
+    button[12:28, 10:14, :3] = 255  # a light icon inside it
+    button[24:28, 10:22, :3] = 250
+    button[16:22, 30:70, :3] = 240  # its label
+    out.append(button)
     out.append(np.full((1, 1, 4), 200, np.uint8))
     flat = np.full((10, 30, 4), 255, np.uint8)
     flat[4, 3:27, :3] = 0  # a thin line: a very wide box

@@ -1,19 +1,22 @@
 // Query normalization: the JavaScript twin of model_build/preprocess.py (see its docstring).
 // Both must give the same numbers on the same pixels; tests/test_preprocess_parity.py checks.
-export const PREPROCESS_VERSION = 1;
+export const PREPROCESS_VERSION = 2;
 const INK_THRESHOLD = 0.25;
 const MIN_CONTRAST = 0.04;
 const MARGIN = 1 / 16;
 const TRANSPARENT_FRACTION = 0.02;
+const CONTAINER_EDGE = 0.6;
+const CONTAINER_FILL = 0.55;
 
 /** RGBA bytes (width x height) -> size*size Float32Array of ink in [0, 1]; null when blank. */
 export function preprocess(data, width, height, size) {
   const rgb = composite(data, width * height);
-  const ink = inkMap(rgb, width, height);
+  let ink = inkMap(rgb, width, height);
   if (!ink) return null;
-  const box = contentBox(ink, width, height);
-  if (!box) return null;
-  return resample(ink, width, height, box, size);
+  const bounds = inkBounds(ink, width, height);
+  if (!bounds) return null;
+  ink = openContainer(rgb, ink, width, height, bounds);
+  return resample(ink, width, height, squareBox(bounds), size);
 }
 
 function composite(data, n) {
@@ -45,13 +48,21 @@ function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function inkMap(rgb, w, h) {
+// Pixel indexes of a w x h image's border, in the order numpy concatenates them.
+function borderIndexes(w, h) {
   const border = [];
   for (let x = 0; x < w; x++) border.push(x);
   for (let x = 0; x < w; x++) border.push((h - 1) * w + x);
   for (let y = 0; y < h; y++) border.push(y * w);
   for (let y = 0; y < h; y++) border.push(y * w + w - 1);
-  const bg = [0, 1, 2].map((c) => median(border.map((p) => rgb[p * 3 + c])));
+  return border;
+}
+
+function inkMap(rgb, w, h, bg = null) {
+  if (!bg) {
+    const border = borderIndexes(w, h);
+    bg = [0, 1, 2].map((c) => median(border.map((p) => rgb[p * 3 + c])));
+  }
   const ink = new Float64Array(w * h);
   let peak = 0;
   for (let p = 0; p < w * h; p++) {
@@ -65,7 +76,7 @@ function inkMap(rgb, w, h) {
   return ink;
 }
 
-function contentBox(ink, w, h) {
+function inkBounds(ink, w, h) {
   let x0 = w, x1 = -1, y0 = h, y1 = -1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -78,7 +89,40 @@ function contentBox(ink, w, h) {
     }
   }
   if (x1 < 0) return null;
-  x1 += 1; y1 += 1;
+  return { y0, y1: y1 + 1, x0, x1: x1 + 1 };
+}
+
+// Inside a filled container (a brand-coloured button around a light icon), measure ink
+// against the container's colour: see model_build/preprocess.py, step 5.
+function openContainer(rgb, ink, w, h, { y0, y1, x0, x1 }) {
+  const bw = x1 - x0, bh = y1 - y0;
+  if (bw < 3 || bh < 3) return ink;
+  const at = (x, y) => (ink[(y0 + y) * w + x0 + x] >= INK_THRESHOLD ? 1 : 0);
+  let edge = 0, inside = 0;
+  for (const p of borderIndexes(bw, bh)) edge += at(p % bw, Math.floor(p / bw));
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) inside += at(x, y);
+  if (edge / (2 * bw + 2 * bh) < CONTAINER_EDGE || inside / (bw * bh) < CONTAINER_FILL) return ink;
+  const region = new Float64Array(bw * bh * 3);
+  const filled = [[], [], []];
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (y0 + y) * w + x0 + x, q = y * bw + x;
+      for (let c = 0; c < 3; c++) {
+        region[q * 3 + c] = rgb[p * 3 + c];
+        if (at(x, y)) filled[c].push(rgb[p * 3 + c]);
+      }
+    }
+  }
+  const fill = filled.map(median);
+  const regionInk = inkMap(region, bw, bh, fill);
+  const out = new Float64Array(w * h);
+  if (regionInk) {
+    for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) out[(y0 + y) * w + x0 + x] = regionInk[y * bw + x];
+  }
+  return out;
+}
+
+function squareBox({ y0, y1, x0, x1 }) {
   const side = Math.max(y1 - y0, x1 - x0) * (1 + 2 * MARGIN);
   return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, side };
 }
