@@ -18,7 +18,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from model_build import LOGGER_NAME, __version__
+from model_build import LOGGER_NAME, PIPELINE_VERSION, __version__
 from model_build.hparams import HParams
 from model_build.icons import Icon
 from model_build.preprocess import PREPROCESS_VERSION
@@ -40,7 +40,7 @@ def _digest(obj) -> str:
 
 
 def versions() -> dict:
-    return {"mkdocs-iconsearch": __version__, "preprocess": PREPROCESS_VERSION,
+    return {"mkdocs-iconsearch": __version__, "pipeline": PIPELINE_VERSION, "preprocess": PREPROCESS_VERSION,
             **{d: _version(d) for d in VERSIONED}}
 
 
@@ -52,7 +52,8 @@ def samples_key(icons: list[Icon], hp: HParams) -> str:
     from model_build.pipeline import sampling_key
 
     return _digest({"icons": [[i.id, i.digest] for i in icons], "sampling": sampling_key(hp),
-                    "versions": {"mkdocs-iconsearch": __version__, "preprocess": PREPROCESS_VERSION}})
+                    "versions": {"mkdocs-iconsearch": __version__, "pipeline": PIPELINE_VERSION,
+                                 "preprocess": PREPROCESS_VERSION}})
 
 
 def file_sha256(path: Path) -> str:

@@ -21,6 +21,10 @@ ALLOWED_TAGS = {
     "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "defs",
     "lineargradient", "radialgradient", "stop", "clippath", "mask", "use", "symbol", "title",
     "desc", "text", "tspan", "pattern",
+    # Filter primitives that only transform the icon's own pixels (no feImage: it fetches).
+    "filter", "feoffset", "fegaussianblur", "fecolormatrix", "femerge", "femergenode", "feflood",
+    "fecomposite", "feblend", "femorphology", "fedropshadow", "fecomponenttransfer", "fefunca",
+    "fefuncr", "fefuncg", "fefuncb",
 }
 # Presentation attributes an icon's root may carry; they are kept on a wrapping <g> so that
 # stroke icons (fill="none" stroke="currentColor") draw the same inside a sprite.

@@ -65,7 +65,7 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
     cells = []
     for label in labels:
         kind = rng.random()
-        if kind < 0.2:
+        if kind < 0.24:
             cells.append(_button_cell(rng, int(label), cell))
             continue
         size = int(rng.integers(MIN_SIZE, cell - 2 * INSET - 1))
@@ -75,11 +75,11 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
         tint = _mix(fg, bg, float(rng.uniform(0.06, 0.35)))
         rot = float(rng.uniform(-6, 6)) if rng.random() < 0.15 else 0.0
         extras = ()
-        if kind < 0.28:  # a menu label beside the icon, cut by the crop
+        if kind < 0.31:  # a menu label beside the icon, cut by the crop
             size = min(size, 32)
             x = int(rng.integers(INSET, INSET + 8))
             extras = (_label(rng, x + size + int(rng.integers(3, 9)), y + size / 2, _hex(fg)),)
-        elif kind < 0.35:  # a neighbouring icon, half inside the crop
+        elif kind < 0.37:  # a neighbouring icon, half inside the crop
             other = int(rng.integers(0, num_icons))
             offset = int(size * rng.uniform(0.35, 0.7))
             ox = -offset if rng.random() < 0.5 else cell - size + offset
@@ -156,8 +156,12 @@ def _luminance(hex_colour: str) -> float:
     return 0.299 * r + 0.587 * g + 0.114 * b
 
 
-def themable(icon: Icon) -> dict:
-    """The icon's symbol parts with explicit colours mapped to currentColor / var(--tint)."""
+_ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
+
+
+def themable(icon: Icon, prefix: str = "") -> dict:
+    """The icon's symbol parts with explicit colours mapped to currentColor / var(--tint), and
+    its internal ids prefixed (every icon shares the sample page's id space)."""
     colours = sorted({c.lower() for _, c in _HEX.findall(icon.inner)}, key=_luminance)
     dark = colours[0] if colours else None
 
@@ -165,11 +169,15 @@ def themable(icon: Icon) -> dict:
         value = "currentColor" if m.group(2).lower() == dark else "var(--tint)"
         return f'{m.group(1)}="{value}"'
 
-    return {"viewbox": icon.viewbox, "root_attrs": icon.root_attrs, "inner": _HEX.sub(repl, icon.inner)}
+    inner = _HEX.sub(repl, icon.inner)
+    if prefix:
+        inner = _ID_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", inner)
+    return {"viewbox": icon.viewbox, "root_attrs": icon.root_attrs, "inner": inner}
 
 
 def render_page(icons: list[Icon], grid: int, cell: int, first_sheet: list[Cell]) -> str:
-    return _template("sample_page.html.j2").render(symbols=[themable(i) for i in icons], grid=grid, cell=cell,
+    return _template("sample_page.html.j2").render(symbols=[themable(i, f"i{n}-") for n, i in enumerate(icons)],
+                                                   grid=grid, cell=cell,
                            first_sheet=first_sheet)
 
 

@@ -68,3 +68,10 @@ def test_size_gives_a_viewbox_and_root_paint_is_kept():
                      b'<circle cx="12" cy="12" r="10"/></svg>', "ring")
     assert icon.viewbox == "0 0 24 24"
     assert dict(icon.root_attrs) == {"fill": "none", "stroke": "currentColor", "stroke-width": "2"}
+
+
+def test_filters_are_kept_but_not_fetching_ones():
+    icon = parse_svg(b'<svg viewBox="0 0 10 10"><defs><filter id="a"><feOffset dy="2"/><feGaussianBlur stdDeviation="1"/>'
+                     b'<feImage href="http://evil/x.png"/></filter></defs><path filter="url(#a)" d="M0 0h5"/></svg>', "shadow")
+    assert "<filter" in icon.svg and "feGaussianBlur" in icon.svg and 'filter="url(#a)"' in icon.svg
+    assert "feImage" not in icon.svg and "evil" not in icon.svg

@@ -45,3 +45,10 @@ def test_identical_drawings_are_twins():
     b = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"></rect></svg>', "outlined/a")
     c = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="3" height="4"/></svg>', "c")
     assert twin_groups([a, c, b]) == [[0, 2], [1]]
+
+
+def test_internal_ids_are_made_unique_per_icon():
+    icon = parse_svg(b'<svg viewBox="0 0 9 9"><defs><filter id="a"><feOffset dy="1"/></filter></defs>'
+                     b'<path filter="url(#a)" d="M0 0h5"/><use href="#a"/></svg>', "x")
+    inner = themable(icon, "i7-")["inner"]
+    assert 'id="i7-a"' in inner and "url(#i7-a)" in inner and 'href="#i7-a"' in inner and 'id="a"' not in inner
