@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, fields
 class HParams:
     image_size: int = 32  # the model's input: S x S ink map
     samples_per_icon: int = 80
-    epochs: int = 9
+    epochs: int = 8
     batch_size: int = 128
     learning_rate: float = 3e-3
     label_smoothing: float = 0.1
