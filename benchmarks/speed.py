@@ -99,7 +99,7 @@ def browser_side(runs: int, queries: int) -> dict:
     payload = [{"b64": base64.b64encode(q.data).decode(), "mime": q.mime} for q in make_queries(icons, queries, 7)]
     manifest_files = {p.name: p.stat().st_size for p in (site / "assets/iconsearch").iterdir() if p.is_file()}
     model_bytes = sum(v for k, v in manifest_files.items() if k.startswith(("model-", "weights-")))
-    from accuracy import build_peer_harness
+    from accuracy import SEARCH_JS, build_peer_harness
 
     harness = Path(tempfile.mkdtemp())
     build_peer_harness(harness)
@@ -133,14 +133,7 @@ def browser_side(runs: int, queries: int) -> dict:
         page = browser.new_page()
         page.goto(f"{base}/icons/")
         page.evaluate("iconsearch.ready()")
-        times = page.evaluate("""async (queries) => {
-            const out = [];
-            for (const q of queries) {
-                const blob = new Blob([Uint8Array.from(atob(q.b64), c => c.charCodeAt(0))], {type: q.mime});
-                const t = performance.now(); await iconsearch.search(blob); out.push(performance.now() - t);
-            }
-            return out;
-        }""", payload)
+        times = [a["ms"] for a in page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "ours"})]
         out["search_ms_p50"] = round(percentile(times, 50), 2)
         out["search_ms_p95"] = round(percentile(times, 95), 2)
         out["backend"] = page.evaluate("iconsearch.backend")
@@ -152,14 +145,7 @@ def browser_side(runs: int, queries: int) -> dict:
             out["peer_load_ms"] = round(1000 * (time.monotonic() - t))
             out["peer_model_bytes"] = sum(f.stat().st_size for f in PEER.iterdir() if f.suffix in (".json", ".bin")
                                           and f.name != "classes.json")
-            peer = page.evaluate("""async (queries) => {
-                const out = [];
-                for (const q of queries) {
-                    const blob = new Blob([Uint8Array.from(atob(q.b64), c => c.charCodeAt(0))], {type: q.mime});
-                    const t = performance.now(); await peer.search(blob); out.push(performance.now() - t);
-                }
-                return out;
-            }""", payload)
+            peer = [a["ms"] for a in page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "peer"})]
             out["peer_search_ms_p50"] = round(percentile(peer, 50), 2)
             out["peer_search_ms_p95"] = round(percentile(peer, 95), 2)
         browser.close()

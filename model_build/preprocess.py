@@ -12,9 +12,7 @@ and bump ``PREPROCESS_VERSION`` (it is part of the cache key) when either change
 4. Trim to the box of pixels with ink >= INK_THRESHOLD.
 5. A filled container (a brand-coloured button or chip around a light icon) shows up as a box
    whose edge and most of whose inside are ink, with the icon as a hole. Then the container's
-   colour becomes the background inside that box, so the icon reads as ink like everywhere else,
-   and the box shrinks to that ink, less a thin rim (the container's rounded corners), so the
-   icon is not lost in the button's padding.
+   colour becomes the background inside that box, so the icon reads as ink like everywhere else.
 6. Make the box square around its centre with a small margin and area-average it down to
    ``size`` x ``size``.
 """
@@ -23,14 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-PREPROCESS_VERSION = 3
+PREPROCESS_VERSION = 2
 INK_THRESHOLD = 0.25
 MIN_CONTRAST = 0.04  # below this the image is blank: nothing to search for
 MARGIN = 1 / 16
 TRANSPARENT_FRACTION = 0.02
 CONTAINER_EDGE = 0.6  # share of the box's edge pixels that are ink
 CONTAINER_FILL = 0.55  # share of the box's pixels that are ink
-CONTAINER_RIM = 0.08  # of the container's smaller side: its edge, ignored inside
 
 
 def preprocess(rgba: np.ndarray, size: int) -> np.ndarray:
@@ -40,7 +37,7 @@ def preprocess(rgba: np.ndarray, size: int) -> np.ndarray:
     bounds = ink_bounds(ink)
     if bounds is None:
         return np.zeros((size, size), np.float32)
-    ink, bounds = open_container(rgb, ink, bounds)
+    ink = open_container(rgb, ink, bounds)
     return resample(ink, square_box(bounds), size).astype(np.float32)
 
 
@@ -84,24 +81,19 @@ def ink_bounds(ink: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
-def open_container(rgb: np.ndarray, ink: np.ndarray, bounds: tuple[int, int, int, int]):
-    """Inside a filled container, measure ink against the container's colour (step 5).
-    Returns the ink map and the bounds to frame."""
+def open_container(rgb: np.ndarray, ink: np.ndarray, bounds: tuple[int, int, int, int]) -> np.ndarray:
+    """Inside a filled container, measure ink against the container's colour (step 5)."""
     y0, y1, x0, x1 = bounds
     if y1 - y0 < 3 or x1 - x0 < 3:
-        return ink, bounds
+        return ink
     inside = ink[y0:y1, x0:x1] >= INK_THRESHOLD
     if _border(inside).mean() < CONTAINER_EDGE or inside.mean() < CONTAINER_FILL:
-        return ink, bounds
+        return ink
     region = rgb[y0:y1, x0:x1]
     fill = np.median(region[inside], axis=0)
-    opened = ink_map(region, fill)
-    rim = max(1, int(round(CONTAINER_RIM * min(y1 - y0, x1 - x0))))
-    opened[:rim], opened[-rim:], opened[:, :rim], opened[:, -rim:] = 0, 0, 0, 0
     out = np.zeros_like(ink)
-    out[y0:y1, x0:x1] = opened
-    inner = ink_bounds(out)
-    return out, inner if inner is not None else bounds
+    out[y0:y1, x0:x1] = ink_map(region, fill)
+    return out
 
 
 def square_box(bounds: tuple[int, int, int, int]) -> tuple[float, float, float]:

@@ -96,19 +96,27 @@ def test_upload_finds_the_icon(icons_page, icon_id):
     assert float(scores[0].rstrip("%")) > 50
 
 
+def hand_over(page, png: bytes, dispatch: str):
+    """Give the page a PNG file as a DataTransfer through ``dispatch`` (JS: dt => ...), as a
+    paste or a drop would; returns the first match once the widget shows it."""
+    page.evaluate("""([b64, dispatch]) => {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'shot.png', {type: 'image/png'}));
+        (0, eval)(dispatch)(dt);
+    }""", [base64.b64encode(png).decode(), dispatch])
+    first = page.locator(".iconsearch__match .iconsearch__icon").first
+    first.wait_for(timeout=60_000)
+    return first
+
+
 def test_paste_finds_the_icon_and_click_copies_its_id(icons_page):
     page, base, svgs = icons_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     png = render_icon(page, svgs["outlined/star"], fg="#ffffff", bg="#1f1f1f", size=24)
     page.goto(f"{base}/icons/")
-    page.evaluate("""b64 => {
-        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([bytes], 'pasted.png', {type: 'image/png'}));
-        document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}));
-    }""", base64.b64encode(png).decode())
-    first = page.locator(".iconsearch__match .iconsearch__icon").first
-    first.wait_for(timeout=60_000)
+    first = hand_over(page, png, """dt => document.dispatchEvent(
+        new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}))""")
     assert first.get_attribute("data-id") == "outlined/star"
     first.click()
     assert page.evaluate("navigator.clipboard.readText()") == "outlined/star"
@@ -118,16 +126,11 @@ def test_drag_and_drop_finds_the_icon(icons_page):
     page, base, svgs = icons_page
     png = render_icon(page, svgs["outlined/user"], fg="#222222", bg="#ffffff", size=32)
     page.goto(f"{base}/icons/")
-    page.evaluate("""b64 => {
-        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));
+    first = hand_over(page, png, """dt => {
         const zone = document.querySelector('.iconsearch__drop');
         zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
         zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
-    }""", base64.b64encode(png).decode())
-    first = page.locator(".iconsearch__match .iconsearch__icon").first
-    first.wait_for(timeout=60_000)
+    }""")
     assert first.get_attribute("data-id") == "outlined/user"
 
 

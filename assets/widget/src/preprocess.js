@@ -1,22 +1,21 @@
 // Query normalization: the JavaScript twin of model_build/preprocess.py (see its docstring).
 // Both must give the same numbers on the same pixels; tests/test_preprocess_parity.py checks.
-export const PREPROCESS_VERSION = 3;
+export const PREPROCESS_VERSION = 2;
 const INK_THRESHOLD = 0.25;
 const MIN_CONTRAST = 0.04;
 const MARGIN = 1 / 16;
 const TRANSPARENT_FRACTION = 0.02;
 const CONTAINER_EDGE = 0.6;
 const CONTAINER_FILL = 0.55;
-const CONTAINER_RIM = 0.08;
 
 /** RGBA bytes (width x height) -> size*size Float32Array of ink in [0, 1]; null when blank. */
 export function preprocess(data, width, height, size) {
   const rgb = composite(data, width * height);
   let ink = inkMap(rgb, width, height);
   if (!ink) return null;
-  let bounds = inkBounds(ink, width, height);
+  const bounds = inkBounds(ink, width, height);
   if (!bounds) return null;
-  [ink, bounds] = openContainer(rgb, ink, width, height, bounds);
+  ink = openContainer(rgb, ink, width, height, bounds);
   return resample(ink, width, height, squareBox(bounds), size);
 }
 
@@ -95,16 +94,14 @@ function inkBounds(ink, w, h) {
 
 // Inside a filled container (a brand-coloured button around a light icon), measure ink
 // against the container's colour: see model_build/preprocess.py, step 5.
-// Returns [ink, bounds to frame].
-function openContainer(rgb, ink, w, h, bounds) {
-  const { y0, y1, x0, x1 } = bounds;
+function openContainer(rgb, ink, w, h, { y0, y1, x0, x1 }) {
   const bw = x1 - x0, bh = y1 - y0;
-  if (bw < 3 || bh < 3) return [ink, bounds];
+  if (bw < 3 || bh < 3) return ink;
   const at = (x, y) => (ink[(y0 + y) * w + x0 + x] >= INK_THRESHOLD ? 1 : 0);
   let edge = 0, inside = 0;
   for (const p of borderIndexes(bw, bh)) edge += at(p % bw, Math.floor(p / bw));
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) inside += at(x, y);
-  if (edge / (2 * bw + 2 * bh) < CONTAINER_EDGE || inside / (bw * bh) < CONTAINER_FILL) return [ink, bounds];
+  if (edge / (2 * bw + 2 * bh) < CONTAINER_EDGE || inside / (bw * bh) < CONTAINER_FILL) return ink;
   const region = new Float64Array(bw * bh * 3);
   const filled = [[], [], []];
   for (let y = 0; y < bh; y++) {
@@ -119,13 +116,10 @@ function openContainer(rgb, ink, w, h, bounds) {
   const fill = filled.map(median);
   const regionInk = inkMap(region, bw, bh, fill);
   const out = new Float64Array(w * h);
-  const rim = Math.max(1, Math.round(CONTAINER_RIM * Math.min(bh, bw)));
   if (regionInk) {
-    for (let y = rim; y < bh - rim; y++) {
-      for (let x = rim; x < bw - rim; x++) out[(y0 + y) * w + x0 + x] = regionInk[y * bw + x];
-    }
+    for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) out[(y0 + y) * w + x0 + x] = regionInk[y * bw + x];
   }
-  return [out, inkBounds(out, w, h) || bounds];
+  return out;
 }
 
 function squareBox({ y0, y1, x0, x1 }) {
