@@ -107,7 +107,7 @@ def browser_side(runs: int, queries: int) -> dict:
     out = {"model_bytes": model_bytes}
     with sync_playwright() as p:
         browser = launch_browser(p)
-        ready, first, fetched = [], [], []
+        ready, first, fetched, widget = [], [], [], []
         for _ in range(runs):
             context = browser.new_context()
             page = context.new_page()
@@ -126,10 +126,12 @@ def browser_side(runs: int, queries: int) -> dict:
             first.append(res[1])
             page.wait_for_timeout(200)
             fetched.append(sum(v for u, v in sizes.items() if u.startswith(base)))
+            widget.append(sum(v for u, v in sizes.items() if u.startswith(f"{base}/assets/iconsearch/")))
             context.close()
         out["page_ready_ms_median"] = round(median(ready))
         out["first_answer_ms_median"] = round(median(first))
-        out["bytes_before_first_answer"] = int(median(fetched))
+        out["bytes_before_first_answer"] = int(median(fetched))  # the theme's own files included
+        out["widget_bytes_before_first_answer"] = int(median(widget))  # JS, wasm, model, index
         page = browser.new_page()
         page.goto(f"{base}/icons/")
         page.evaluate("iconsearch.ready()")
