@@ -112,7 +112,8 @@ def browser_side(runs: int, queries: int) -> dict:
             context = browser.new_context()
             page = context.new_page()
             sizes = {}
-            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok and r.request.method == "GET" else None)
+            page.on("response", lambda r, sizes=sizes: sizes.__setitem__(r.url, len(r.body()))
+                    if r.ok and r.request.method == "GET" else None)
             page.goto(f"{base}/icons/")
             # From navigation start: model ready, then the first answer to a real query.
             res = page.evaluate("""async (q) => {
