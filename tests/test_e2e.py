@@ -166,3 +166,47 @@ def test_grid_filter(icons_page):
     page.fill(".iconsearch__filter", "home")
     assert page.locator(".iconsearch__grid li").count() == 3
     assert "3 of 10" in page.inner_text(".iconsearch__count")
+
+
+def upload(page, name: str, mime: str, data: bytes):
+    page.set_input_files(".iconsearch__file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def test_bad_files_get_a_message_and_the_next_search_works(icons_page):
+    page, base, svgs = icons_page
+    good = render_icon(page, svgs["filled/star"])
+    page.goto(f"{base}/icons/")
+    status = page.locator(".iconsearch__status")
+    upload(page, "notes.txt", "text/plain", b"hello")
+    status.filter(has_text="is not an image").wait_for(timeout=30_000)
+    upload(page, "broken.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    status.filter(has_text="could not be read as an image").wait_for(timeout=30_000)
+    blank = render_icon(page, "<svg></svg>", size=1)  # a flat colour: nothing to search for
+    page.goto(f"{base}/icons/")
+    upload(page, "blank.png", "image/png", blank)
+    status.filter(has_text="No icon found").wait_for(timeout=60_000)
+    upload(page, "star.png", "image/png", good)
+    first = page.locator(".iconsearch__match .iconsearch__icon").first
+    first.wait_for(timeout=60_000)
+    assert first.get_attribute("data-id") == "filled/star"
+
+
+def test_missing_model_shows_an_error_with_retry(site, static_server, page, tmp_path):
+    import shutil
+
+    root, _, _ = site
+    broken = tmp_path / "site"
+    shutil.copytree(root / "site", broken)
+    weights = next((broken / "assets/iconsearch").glob("weights-*.bin"))
+    weights.rename(weights.with_suffix(".gone"))
+    base = static_server(broken)
+    shot = render_icon(page, "<svg viewBox='0 0 2 2'><rect width='2' height='1'/></svg>")
+    page.goto(f"{base}/icons/")
+    upload(page, "x.png", "image/png", shot)
+    page.locator(".iconsearch__status--error").wait_for(timeout=60_000)
+    assert "could not be loaded" in page.inner_text(".iconsearch__status")
+    retry = page.locator(".iconsearch__retry")
+    assert retry.is_visible()
+    weights.with_suffix(".gone").rename(weights)  # the file is back: a retry succeeds
+    retry.click()
+    page.locator(".iconsearch__match").first.wait_for(timeout=60_000)
