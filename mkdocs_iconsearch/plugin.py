@@ -30,8 +30,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         self.widget_pages: set[str] = set()
 
     def on_startup(self, *, command, dirty):
-        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
-        self.command = command
+        """Defining this hook keeps one plugin instance across `mkdocs serve` rebuilds."""
 
     def on_config(self, config):
         if not self.config.enabled:

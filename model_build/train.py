@@ -96,7 +96,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams) -> TrainResul
     history = model.fit(
         xf[train_idx], y_onehot[train_idx], batch_size=hp.batch_size, epochs=hp.epochs,
         validation_data=(xf[val_idx], y_onehot[val_idx]) if len(val_idx) else None,
-        verbose=0, callbacks=[_EpochLog(hp.epochs)], shuffle=True,
+        verbose=0, callbacks=[_epoch_logger(keras, hp.epochs)], shuffle=True,
     )
     probs = model.predict(xf[val_idx], batch_size=512, verbose=0) if len(val_idx) else np.zeros((0, classes))
     pred = probs.argmax(axis=1)
@@ -119,23 +119,20 @@ def confusions(truth: np.ndarray, pred: np.ndarray, top: int = 20) -> list[tuple
     return [(int(pairs[i, 0]), int(pairs[i, 1]), int(counts[i])) for i in order]
 
 
-class _EpochLog:
-    """A tf-keras callback (duck-typed so this module imports without TensorFlow)."""
+def _epoch_logger(keras, epochs: int):
+    """A callback that logs each epoch with the time left (built here: keras is imported lazily)."""
 
-    def __new__(cls, epochs: int):
-        _, keras = import_tf()
+    class EpochLog(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.monotonic()
 
-        class EpochLog(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.start = time.monotonic()
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            done = epoch + 1
+            elapsed = time.monotonic() - self.start
+            left = elapsed / done * (epochs - done)
+            log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%, validation %.2f%% (%.0f s, %.0f s left)",
+                     done, epochs, logs.get("loss", float("nan")), 100 * logs.get("accuracy", 0),
+                     100 * logs.get("val_accuracy", float("nan")), elapsed, left)
 
-            def on_epoch_end(self, epoch, logs=None):
-                logs = logs or {}
-                done = epoch + 1
-                elapsed = time.monotonic() - self.start
-                left = elapsed / done * (epochs - done)
-                log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%, validation %.2f%% (%.0f s, %.0f s left)",
-                         done, epochs, logs.get("loss", float("nan")), 100 * logs.get("accuracy", 0),
-                         100 * logs.get("val_accuracy", float("nan")), elapsed, left)
-
-        return EpochLog()
+    return EpochLog()
