@@ -44,3 +44,26 @@ def test_no_browser_anywhere_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr("model_build.browser.SYSTEM_BROWSERS", ["/no/such/chromium", "no-such-chrome"])
     with pytest.raises(BrowserNotFound, match="no Chromium or Chrome browser found: install one with .*playwright install chromium"):
         find_browser(None, playwright_path=str(tmp_path / "not-installed"))
+
+
+@pytest.mark.slow
+def test_one_icon_and_a_broken_file_strict_fails_plain_builds(tmp_path, static_server, page):
+    from .conftest import antd_icons
+
+    antd_icons(tmp_path / "icons", ["outlined/home"])
+    (tmp_path / "icons/empty.svg").write_text("")
+    write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 8, "training_epochs": 1,
+                          "training_batch_size": 16})
+    strict = mkdocs_build(tmp_path, "--strict", check=False)
+    assert strict.returncode != 0 and "empty.svg" in strict.stderr and "the file is empty" in strict.stderr
+    plain = mkdocs_build(tmp_path)
+    assert "empty.svg" in plain.stderr and "using the cached model for 1 icons" in plain.stderr
+    base = static_server(tmp_path / "site")
+    page.goto(f"{base}/icons/")
+    result = page.evaluate("""async () => {
+        const c = document.createElement('canvas'); c.width = 40; c.height = 40;
+        const ctx = c.getContext('2d'); ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 40, 40);
+        ctx.fillStyle = '#000'; ctx.fillRect(8, 8, 24, 24);
+        return iconsearch.search(c);
+    }""")
+    assert [r["id"] for r in result] == ["outlined/home"] and result[0]["score"] > 0.99
