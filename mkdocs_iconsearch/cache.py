@@ -39,9 +39,12 @@ def _digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _pipeline_versions() -> dict:
+    return {"mkdocs-iconsearch": __version__, "pipeline": PIPELINE_VERSION, "preprocess": PREPROCESS_VERSION}
+
+
 def versions() -> dict:
-    return {"mkdocs-iconsearch": __version__, "pipeline": PIPELINE_VERSION, "preprocess": PREPROCESS_VERSION,
-            **{d: _version(d) for d in VERSIONED}}
+    return {**_pipeline_versions(), **{d: _version(d) for d in VERSIONED}}
 
 
 def model_key(icons: list[Icon], hp: HParams) -> str:
@@ -51,9 +54,9 @@ def model_key(icons: list[Icon], hp: HParams) -> str:
 def samples_key(icons: list[Icon], hp: HParams) -> str:
     from model_build.pipeline import sampling_key
 
+    # Screenshots do not depend on TensorFlow's version: training-only upgrades keep them.
     return _digest({"icons": [[i.id, i.digest] for i in icons], "sampling": sampling_key(hp),
-                    "versions": {"mkdocs-iconsearch": __version__, "pipeline": PIPELINE_VERSION,
-                                 "preprocess": PREPROCESS_VERSION}})
+                    "versions": _pipeline_versions()})
 
 
 def file_sha256(path: Path) -> str:

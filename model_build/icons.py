@@ -154,14 +154,15 @@ def _attr(s: str) -> str:
     return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_COLOUR = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
+# An explicit paint colour: (attribute, #hex).
+COLOUR_ATTR = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
 
 
 def drawing_key(icon: Icon) -> str:
     """Equal for icons that draw the same pixels whatever their ids (colours compared by rank)."""
-    colours = {c.lower(): None for _, c in _COLOUR.findall(icon.inner)}
+    colours = {c.lower(): None for _, c in COLOUR_ATTR.findall(icon.inner)}
     ranks = {c: f"c{n}" for n, c in enumerate(colours)}
-    inner = _COLOUR.sub(lambda m: f'{m.group(1)}="{ranks[m.group(2).lower()]}"', icon.inner)
+    inner = COLOUR_ATTR.sub(lambda m: f'{m.group(1)}="{ranks[m.group(2).lower()]}"', icon.inner)
     return hashlib.sha256(f"{icon.viewbox}|{icon.root_attrs}|{inner}".encode()).hexdigest()
 
 

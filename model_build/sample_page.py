@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import jinja2
 import numpy as np
 
-from .icons import Icon
+from .icons import COLOUR_ATTR, Icon
 from .resources import assets_dir
 
 MIN_SIZE = 12
@@ -28,7 +28,6 @@ MIN_SIZE = 12
 INSET = 3
 WORDS = ("Download", "Settings", "Save", "Edit", "Delete", "Share", "Upload", "Search", "Add user",
          "Export", "Open", "Copy link", "Home", "Send", "Print", "More", "Filter", "New file", "Login", "OK")
-_HEX = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def _button_cell(rng: np.random.Generator, label: int, cell: int) -> Cell:
     """An icon in a button (filled with a brand colour, or bordered on the page colour)."""
     size = int(rng.integers(MIN_SIZE, 29))
     pad = int(rng.integers(4, 11))
-    page = np.clip(np.full(3, rng.uniform(0.9, 1.0)), 0, 1) if rng.random() < 0.7 else np.full(3, rng.uniform(0.05, 0.2))
+    page = np.full(3, rng.uniform(0.9, 1.0)) if rng.random() < 0.7 else np.full(3, rng.uniform(0.05, 0.2))
     if rng.random() < 0.5:
         button = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.4, 1), rng.uniform(0.4, 0.9)))
         fg = np.ones(3) if rng.random() < 0.8 else np.zeros(3)
@@ -162,14 +161,14 @@ _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
 def themable(icon: Icon, prefix: str = "") -> dict:
     """The icon's symbol parts with explicit colours mapped to currentColor / var(--tint), and
     its internal ids prefixed (every icon shares the sample page's id space)."""
-    colours = sorted({c.lower() for _, c in _HEX.findall(icon.inner)}, key=_luminance)
+    colours = sorted({c.lower() for _, c in COLOUR_ATTR.findall(icon.inner)}, key=_luminance)
     dark = colours[0] if colours else None
 
     def repl(m: re.Match) -> str:
         value = "currentColor" if m.group(2).lower() == dark else "var(--tint)"
         return f'{m.group(1)}="{value}"'
 
-    inner = _HEX.sub(repl, icon.inner)
+    inner = COLOUR_ATTR.sub(repl, icon.inner)
     if prefix:
         inner = _ID_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", inner)
     return {"viewbox": icon.viewbox, "root_attrs": icon.root_attrs, "inner": inner}
