@@ -44,7 +44,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             raise PluginError(f"iconsearch: option `icons`: the folder {self.icons_dir} does not exist; "
                               "create it or fix the path (it is relative to mkdocs.yml)")
         self.cache = ModelCache(root / self.config.cache_dir)
-        self.page_src = _page_src(self.config.page)
+        self.page_sources = _page_sources(self.config.page)
 
     def on_pre_build(self, config):
         if not self.config.enabled:
@@ -69,18 +69,16 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         self.manifest, self.model_dir = manifest, self.cache.entry(key)
 
     def on_files(self, files, config):
-        if not self.config.enabled or self.page_src is None:
+        if not self.config.enabled or not self.page_sources:
             return files
-        candidates = {self.page_src, self.page_src[:-3] + "/index.md", self.page_src[:-3] + "/README.md"}
-        if not any(files.get_file_from_path(c) for c in candidates):
-            files.append(File.generated(config, self.page_src, content=generated_page()))
+        if not any(files.get_file_from_path(src) for src in self.page_sources):
+            files.append(File.generated(config, self.page_sources[0], content=generated_page()))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
-        is_target = page.file.src_uri in {self.page_src, (self.page_src or "")[:-3] + "/index.md"}
-        if MARKER not in markdown and not is_target:
+        if MARKER not in markdown and page.file.src_uri not in self.page_sources:
             return markdown
         base = get_relative_url(SITE_DIR, page.url) + "/"
         html = widget_html(base, self.manifest)
@@ -110,9 +108,11 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         return server
 
 
-def _page_src(page: str | None) -> str | None:
-    """`icons/` -> `icons.md`; an explicit `.md` path is kept; empty -> no generated page."""
+def _page_sources(page: str | None) -> tuple[str, ...]:
+    """The docs files that are the `page` option's page, the one to generate first:
+    `icons/` -> icons.md, icons/index.md, icons/README.md; empty -> none."""
     page = (page or "").strip("/")
     if not page:
-        return None
-    return page if page.endswith(".md") else f"{page}.md"
+        return ()
+    stem = page[:-3] if page.endswith(".md") else page
+    return (f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md")
