@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from model_build import LOGGER_NAME, PIPELINE_VERSION, __version__
+from model_build.backbone import digest as backbone_digest
 from model_build.hparams import HParams
 from model_build.icons import Icon
 from model_build.preprocess import PREPROCESS_VERSION
@@ -48,7 +49,10 @@ def versions() -> dict:
 
 
 def model_key(icons: list[Icon], hp: HParams) -> str:
-    return _digest({"icons": [[i.id, i.digest] for i in icons], "hparams": hp.to_dict(), "versions": versions()})
+    # A new pretrained backbone (a package upgrade) retrains every site that uses it.
+    backbone = backbone_digest() if hp.backbone == "builtin" else "none"
+    return _digest({"icons": [[i.id, i.digest] for i in icons], "hparams": hp.to_dict(), "versions": versions(),
+                    "backbone": backbone})
 
 
 def samples_key(icons: list[Icon], hp: HParams) -> str:

@@ -3,7 +3,7 @@
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
-from model_build.hparams import HParams
+from model_build.hparams import BACKBONES, HParams
 
 _DEFAULTS = HParams()
 
@@ -21,7 +21,13 @@ class IconsearchConfig(Config):
 
     training_image_size = opt.Type(int, default=_DEFAULTS.image_size)
     training_samples_per_icon = opt.Type(int, default=_DEFAULTS.samples_per_icon)
-    training_epochs = opt.Type(int, default=_DEFAULTS.epochs)
+    # Epochs of training; unset: 6 for the head on the backbone, 8 from scratch.
+    training_epochs = opt.Optional(opt.Type(int))
+    # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
+    # the whole network trained from scratch on this icon set (slow).
+    training_backbone = opt.Choice(BACKBONES, default=_DEFAULTS.backbone)
+    # Then epochs of the whole network, the backbone's layers included (0: the head only).
+    training_finetune_epochs = opt.Type(int, default=_DEFAULTS.finetune_epochs)
     training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)
     training_seed = opt.Type(int, default=_DEFAULTS.seed)
 

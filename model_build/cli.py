@@ -1,6 +1,7 @@
 """Command line: build a model from a folder of SVGs, without MkDocs.
 
     iconsearch-model build --icons DIR --out DIR [--epochs N] [--samples-per-icon N] ...
+    iconsearch-model pretrain [--sets pretrain/sets.json] [--out model_build/backbone]  (maintainers)
 """
 
 from __future__ import annotations
@@ -27,7 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     for f in dataclasses.fields(HParams):
         build.add_argument(f"--{f.name.replace('_', '-')}", type=type(f.default), default=f.default)
+    pre = sub.add_parser("pretrain", help="pretrain the shipped backbone on the public icon sets of pretrain/")
+    pre.add_argument("--sets", type=Path, default=Path("pretrain/sets.json"))
+    pre.add_argument("--node-modules", type=Path, default=Path("pretrain/node_modules"))
+    pre.add_argument("--out", type=Path, default=Path("model_build/backbone"))
+    pre.add_argument("--icons", type=int, default=None, help="how many icons to pretrain on")
+    pre.add_argument("--samples-file", type=Path, help="keep (or reuse) the screenshots here")
+    pre.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     args = parser.parse_args(argv)
+    if args.command == "pretrain":
+        return _pretrain(args)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     log = logging.getLogger(LOGGER_NAME)
@@ -46,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", exc)
         return 1
     print(json.dumps(manifest, indent=1))
+    return 0
+
+
+def _pretrain(args) -> int:
+    from .pretrain import DEFAULT_ICONS, pretrain
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s -  %(message)s")
+    meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS,
+                    browser_path=args.browser, samples_file=args.samples_file)
+    print(json.dumps(meta, indent=1))
     return 0
 
 

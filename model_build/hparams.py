@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+BACKBONES = ("builtin", "none")
+
 
 @dataclass(frozen=True)
 class HParams:
     image_size: int = 32  # the model's input: S x S ink map
     samples_per_icon: int = 80
-    epochs: int = 8
+    # "builtin": train only a head on the pretrained backbone shipped in the package (fast);
+    # "none": train the whole network from scratch on this icon set (slow, no pretraining).
+    backbone: str = "builtin"
+    epochs: int | None = None  # None: 6 for a head on the backbone, 8 from scratch
+    finetune_epochs: int = 6  # then the whole network (trunk included), with the backbone
+    finetune_learning_rate: float = 2e-3
     batch_size: int = 128
     learning_rate: float = 3e-3
     label_smoothing: float = 0.1
@@ -17,6 +24,16 @@ class HParams:
     grid: int = 16  # cells per side of one screenshot
     cell_px: int = 64
     seed: int = 0
+
+    def __post_init__(self):
+        if self.backbone not in BACKBONES:
+            raise ValueError(f"backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
+
+    @property
+    def train_epochs(self) -> int:
+        if self.epochs is not None:
+            return self.epochs
+        return 6 if self.backbone == "builtin" else 8
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import LOGGER_NAME, __version__
+from .backbone import load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
 from .icons import Icon, IconSetError, twin_groups
@@ -37,6 +38,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
     """Train and export; returns the manifest (file names, sizes, metrics) also written as JSON."""
     from .train import train
 
+    backbone = load_backbone() if hp.backbone == "builtin" else None
     if samples is None:
         samples = capture_samples(icons, hp, browser_path)
     x, y = samples
@@ -44,7 +46,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
     icon_class = np.empty(len(icons), np.int32)
     for c, members in enumerate(groups):
         icon_class[members] = c
-    result = train(x, icon_class[y], len(groups), hp)
+    result = train(x, icon_class[y], len(groups), hp, backbone)
     files = export_tfjs(result.model, hp.image_size, out_dir)
     index = index_json(icons, groups, hp)
     index_name = f"index-{content_hash(index)}.json"
@@ -60,6 +62,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
         "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
         "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
+        "backbone": backbone.digest if backbone else "none",
     }
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=1))
     return manifest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 
@@ -10,7 +11,7 @@ import numpy as np
 from . import LOGGER_NAME
 from .hparams import HParams
 from .icons import Icon
-from .preprocess import preprocess
+from .preprocess import preprocess_batch
 from .progress import Progress
 from .sample_page import INSET, layout, render_cells, render_page, sheet_labels
 
@@ -38,9 +39,24 @@ def degrade(img, rng: np.random.Generator):
     return img
 
 
+def _screenshot(cdp, side: int, dpr: int) -> bytes:
+    # Straight to the DevTools protocol: the same lossless PNG as page.screenshot, but encoded
+    # for speed (fast zlib level) rather than size; it is decoded at once and thrown away.
+    shot = cdp.send("Page.captureScreenshot", {
+        "format": "png", "optimizeForSpeed": True, "fromSurface": True,
+        "clip": {"x": 0, "y": 0, "width": side, "height": side, "scale": dpr}})
+    return base64.b64decode(shot["data"])
+
+
 def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Returns ``x`` (N x S x S uint8 ink maps) and ``y`` (N int32 labels, indexes into ``icons``)."""
-    from PIL import Image
+    """Returns ``x`` (N x S x S uint8 ink maps) and ``y`` (N int32 labels, indexes into ``icons``):
+    every crop's whole view, and the leading view of wide crops (preprocess.py, step 7).
+
+    Two stages overlap: while Chromium draws and encodes sheet k+1 (main thread: Playwright's
+    sync API), a worker thread decodes, degrades and cuts sheet k (PIL and numpy release the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright
 
     from .browser import launch
@@ -48,35 +64,47 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> 
     per_sheet = hp.grid * hp.grid
     sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed)
     total = len(sheets) * per_sheet
-    x = np.empty((total, hp.image_size, hp.image_size), np.uint8)
-    y = np.empty(total, np.int32)
+    xs: list[np.ndarray] = [None] * len(sheets)  # per sheet: its crops' views, then the leading views
+    ys: list[np.ndarray] = [None] * len(sheets)
     side = hp.grid * hp.cell_px
-    progress = Progress(log, "screenshots", total, " samples")
-    with sync_playwright() as playwright:
+    progress = Progress(log, "screenshots", total, " crops")
+
+    def cut(k: int, png: bytes, dpr: int, rng: np.random.Generator) -> None:
+        from PIL import Image
+
+        shot = np.asarray(degrade(Image.open(io.BytesIO(png)).convert("RGB"), rng))
+        cell, inset = hp.cell_px * dpr, INSET * dpr
+        crops = shot.reshape(hp.grid, cell, hp.grid, cell, 3).swapaxes(1, 2)[:, :, inset:cell - inset, inset:cell - inset]
+        whole, leads, wide = preprocess_batch(crops.reshape(per_sheet, *crops.shape[2:]), hp.image_size)
+        xs[k] = np.round(np.concatenate([whole, leads]) * 255).astype(np.uint8)
+        ys[k] = np.concatenate([sheets[k], sheets[k][wide]]).astype(np.int32)
+        progress.update((k + 1) * per_sheet)
+
+    with sync_playwright() as playwright, ThreadPoolExecutor(1) as worker:
         browser = launch(playwright, browser_path)
         try:
             # Two pages: 1x and 2x device pixels (hi-dpi screenshots draw finer strokes).
-            pages = {}
+            pages, cdp = {}, {}
             for dpr in (1, 2):
                 page = browser.new_page(viewport={"width": side, "height": side}, device_scale_factor=dpr)
                 page.set_content(render_page(icons, hp.grid, hp.cell_px, []))
-                pages[dpr] = page
+                pages[dpr], cdp[dpr] = page, page.context.new_cdp_session(page)
+            pending = None
             for k, labels in enumerate(sheets):
                 rng = np.random.default_rng([hp.seed, 4, k])
                 dpr = 2 if rng.random() < HIDPI_SHARE else 1
                 cells = render_cells(layout(labels, hp.cell_px, hp.seed, k, len(icons)))
                 pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
-                png = pages[dpr].screenshot(clip={"x": 0, "y": 0, "width": side, "height": side})
-                shot = np.asarray(degrade(Image.open(io.BytesIO(png)).convert("RGB"), rng))
-                cell, inset = hp.cell_px * dpr, INSET * dpr
-                for i, label in enumerate(labels):
-                    r, c = divmod(i, hp.grid)
-                    crop = shot[r * cell + inset:(r + 1) * cell - inset, c * cell + inset:(c + 1) * cell - inset]
-                    n = k * per_sheet + i
-                    x[n] = np.round(preprocess(crop, hp.image_size) * 255)
-                    y[n] = label
-                progress.update((k + 1) * per_sheet)
+                png = _screenshot(cdp[dpr], side, dpr)
+                if pending:
+                    pending.result()
+                pending = worker.submit(cut, k, png, dpr, rng)
+            if pending:
+                pending.result()
         finally:
             browser.close()
     progress.finish()
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    log.info("samples: %s (%s crops, and %s leading views of wide crops)", f"{len(x):,}", f"{total:,}",
+             f"{len(x) - total:,}")
     return x, y

@@ -1,4 +1,10 @@
-"""Train a small CNN from scratch on the ink maps (tf-keras; TensorFlow is imported here only)."""
+"""Training (tf-keras; TensorFlow is imported here only, and lazily).
+
+Two routes to the same network (``network.py``):
+- **transfer** (the default): the pretrained trunk is frozen; its features are computed once for
+  every sample and only the head is trained on them, for many cheap epochs;
+- **from scratch** (``backbone=None``): the whole network, end to end. Pretraining uses this.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import numpy as np
 
 from . import LOGGER_NAME
 from .hparams import HParams
+from .network import Arch, classifier, head, trunk
+from .progress import Progress
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -19,7 +27,7 @@ MIN_STEPS_PER_EPOCH = 30
 
 @dataclass
 class TrainResult:
-    model: object  # a tf_keras.Model whose output is class probabilities
+    model: object  # a tf_keras.Model: ink map -> class probabilities
     train_accuracy: float
     val_accuracy: float
     val_top5: float
@@ -42,63 +50,72 @@ def import_tf():
     return tf, keras
 
 
-def build_cnn(keras, size: int, classes: int):
-    """~200k parameters: three conv blocks on the 1-channel ink map, a narrow dense head."""
-    layers = keras.layers
-    inp = keras.Input((size, size, 1), name="ink")
-    x = inp
-    for filters in (32, 64, 128):
-        x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=0.9)(x)
-        x = layers.ReLU()(x)
-        x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=0.9)(x)
-        x = layers.ReLU()(x)
-        x = layers.MaxPooling2D()(x)
-    x = layers.Conv2D(64, 1, use_bias=False)(x)  # squeeze channels before flattening
-    x = layers.BatchNormalization(momentum=0.9)(x)
-    x = layers.ReLU()(x)
-    x = layers.Flatten()(x)
-    x = layers.Dropout(0.3)(x)
-    x = layers.Dense(192, activation="relu")(x)
-    x = layers.Dropout(0.2)(x)
-    out = layers.Dense(classes, activation="softmax", name="probabilities")(x)
-    return keras.Model(inp, out)
-
-
 def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.random.default_rng([seed, 3]).permutation(n)
     n_val = max(1, int(round(n * fraction))) if n > 1 else 0
     return order[n_val:], order[:n_val]
 
 
-def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams) -> TrainResult:
+def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None) -> TrainResult:
+    """``x``: N x S x S uint8 ink maps, ``y``: N class indexes; ``backbone``: a
+    ``backbone.Backbone`` to train only the head on, or None to train everything."""
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
     start = time.monotonic()
+    arch = backbone.arch if backbone else Arch(image_size=hp.image_size)
+    if arch.image_size != hp.image_size:
+        raise ValueError(f"image_size {hp.image_size} does not match the pretrained backbone's "
+                         f"{arch.image_size}: use {arch.image_size}, or `backbone: none` to train from scratch")
+    trunk_model = trunk(keras, arch)
+    head_model = head(keras, arch, classes)
+    inputs = (x.astype(np.float32) / 255.0)[..., None]
+    if backbone:
+        trunk_model.set_weights(backbone.trunk_weights)
+        trunk_model.trainable = False
+        head_model.get_layer("embedding").set_weights(backbone.embedding)
+        inputs = features(trunk_model, inputs)
+        fit_model = head_model
+    else:
+        fit_model = classifier(keras, trunk_model, head_model)
     train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
-    xf = (x.astype(np.float32) / 255.0)[..., None]
-    y_onehot = np.eye(classes, dtype=np.float32)[y]
     # Tiny sets (a handful of icons) get repeated so each epoch has enough steps for the
     # optimizer and BatchNorm's moving statistics to settle.
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
-    train_idx = np.tile(train_idx, reps)
-    model = build_cnn(keras, hp.image_size, classes)
-    steps = int(np.ceil(len(train_idx) / hp.batch_size)) * hp.epochs
-    schedule = keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=hp.label_smoothing),
-        metrics=["accuracy", keras.metrics.TopKCategoricalAccuracy(min(5, classes), name="top5")],
+    fit_idx = np.tile(train_idx, reps)
+    steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * hp.train_epochs
+    fit_model.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps)),
+        loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
+                 keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")],
     )
-    log.info("training: %s samples (%s held out), %d classes, %d epochs, %s parameters",
-             f"{len(train_idx) // reps:,}", f"{len(val_idx):,}", classes, hp.epochs, f"{model.count_params():,}")
-    history = model.fit(
-        xf[train_idx], y_onehot[train_idx], batch_size=hp.batch_size, epochs=hp.epochs,
-        validation_data=(xf[val_idx], y_onehot[val_idx]) if len(val_idx) else None,
-        verbose=0, callbacks=[_epoch_logger(keras, hp.epochs)], shuffle=True,
+    log.info("training %s: %s samples (%s held out), %d classes, %d epochs, %s parameters",
+             "the head on the pretrained backbone" if backbone else "from scratch",
+             f"{len(train_idx):,}", f"{len(val_idx):,}", classes, hp.train_epochs,
+             f"{fit_model.count_params():,}")
+    history = fit_model.fit(
+        inputs[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=hp.train_epochs,
+        validation_data=(inputs[val_idx], y[val_idx]) if len(val_idx) else None,
+        verbose=0, callbacks=[_epoch_logger(keras, hp.train_epochs)], shuffle=True,
     )
-    probs = model.predict(xf[val_idx], batch_size=512, verbose=0) if len(val_idx) else np.zeros((0, classes))
+    model = classifier(keras, trunk_model, head_model)
+    if backbone and hp.finetune_epochs:
+        # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
+        trunk_model.trainable = True
+        images = (x.astype(np.float32) / 255.0)[..., None]
+        steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * hp.finetune_epochs
+        model.compile(
+            optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.finetune_learning_rate, steps)),
+            loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
+            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+        log.info("fine-tuning the whole network: %d epochs", hp.finetune_epochs)
+        history = model.fit(
+            images[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=hp.finetune_epochs,
+            validation_data=(images[val_idx], y[val_idx]) if len(val_idx) else None,
+            verbose=0, callbacks=[_epoch_logger(keras, hp.finetune_epochs)], shuffle=True)
+        fit_model, inputs = model, images
+    probs = fit_model.predict(inputs[val_idx], batch_size=1024, verbose=0) if len(val_idx) \
+        else np.zeros((0, classes))
     pred = probs.argmax(axis=1)
     truth = y[val_idx]
     val_acc = float((pred == truth).mean()) if len(val_idx) else float("nan")
@@ -107,8 +124,30 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams) -> TrainResul
     seconds = time.monotonic() - start
     log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples",
              seconds, 100 * val_acc, 100 * val_top5, f"{len(val_idx):,}")
-    return TrainResult(model, float(history.history["accuracy"][-1]), val_acc, val_top5, hp.epochs,
+    return TrainResult(model, float(history.history["accuracy"][-1]), val_acc, val_top5, hp.train_epochs,
                        len(x), seconds, confusions(truth, pred))
+
+
+def _smoothed_sparse_loss(tf, keras, classes: int, smoothing: float):
+    """Label-smoothed cross-entropy on integer labels: one-hot per batch, never for the whole
+    set (pretraining has ~10,000 classes: a full one-hot matrix would take gigabytes)."""
+    cce = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
+
+    def loss(y_true, y_pred):
+        return cce(tf.one_hot(tf.cast(tf.reshape(y_true, [-1]), tf.int32), classes), y_pred)
+
+    return loss
+
+
+def features(trunk_model, inputs: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """The frozen trunk's output for every sample, computed once (training then never runs it)."""
+    out = np.empty((len(inputs), trunk_model.output_shape[-1]), np.float32)
+    progress = Progress(log, "backbone features", len(inputs), " samples")
+    for i in range(0, len(inputs), chunk):
+        out[i:i + chunk] = trunk_model.predict(inputs[i:i + chunk], batch_size=1024, verbose=0)
+        progress.update(min(len(inputs), i + chunk))
+    progress.finish()
+    return out
 
 
 def confusions(truth: np.ndarray, pred: np.ndarray, top: int = 20) -> list[tuple[int, int, int]]:

@@ -20,7 +20,18 @@ def test_key_is_stable_and_follows_content_ids_and_options():
     assert base != model_key(icons(("a", A), ("b", A)), hp)  # content changed
     assert base != model_key(icons(("a", A), ("c", B)), hp)  # id changed
     assert base != model_key(icons(("a", A)), hp)  # icon removed
-    assert base != model_key(icons(("a", A), ("b", B)), dataclasses.replace(hp, epochs=hp.epochs + 1))
+    assert base != model_key(icons(("a", A), ("b", B)), dataclasses.replace(hp, epochs=hp.train_epochs + 1))
+    assert base != model_key(icons(("a", A), ("b", B)), dataclasses.replace(hp, backbone="none"))
+
+
+def test_key_follows_the_pretrained_backbone(monkeypatch):
+    import mkdocs_iconsearch.cache as cache
+
+    pair = icons(("a", A), ("b", B))
+    base = model_key(pair, HParams())
+    monkeypatch.setattr(cache, "backbone_digest", lambda: "another-backbone")
+    assert model_key(pair, HParams()) != base
+    assert model_key(pair, HParams(backbone="none")) == model_key(pair, HParams(backbone="none"))
 
 
 def test_training_options_do_not_invalidate_screenshots():

@@ -29,7 +29,7 @@ def site(tmp_path_factory):
 def test_cold_build_trains_and_reports(site):
     _, cold, _ = site
     assert "training an icon model for 10 icons" in cold
-    samples = int(re.search(r"screenshots: ([\d,]+) samples in", cold).group(1).replace(",", ""))
+    samples = int(re.search(r"screenshots: ([\d,]+) crops in", cold).group(1).replace(",", ""))
     assert samples >= 10 * 40
     assert "epoch 3/3" in cold
     val = float(re.search(r"validation top-1 ([\d.]+)%", cold).group(1))

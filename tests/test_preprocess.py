@@ -62,3 +62,42 @@ def test_light_icon_in_a_filled_button_reads_as_ink():
     # glyph's strokes are the ink: about its share of the (square) frame, 136 / 72^2 pixels.
     inked = (out > 0.5).mean()
     assert 0.01 < inked < 0.06 and out.max() > 0.9
+
+
+def test_batch_matches_one_by_one():
+    from model_build.preprocess import preprocess_batch, preprocess_views
+
+    rng = np.random.default_rng(3)
+    cells = np.empty((40, 58, 58, 3), np.uint8)
+    for i in range(len(cells)):
+        cells[i] = rng.integers(0, 256, 3)
+        kind = i % 5
+        if kind == 0:
+            continue  # blank
+        y, x, s = int(rng.integers(2, 20)), int(rng.integers(2, 20)), int(rng.integers(8, 30))
+        cells[i, y:y + s, x:x + 4] = rng.integers(0, 256, 3)
+        cells[i, y + s - 4:y + s, x:x + s] = rng.integers(0, 256, 3)
+        if kind == 3:  # a filled button with a light icon: opened
+            cells[i, 3:50, 3:58] = (20, 100, 250)
+            cells[i, 10:30, 10:14] = 255
+        if kind == 4:  # an icon and a label: wide, so a leading view too
+            cells[i, 20:30, 5:15] = (0, 0, 0)
+            cells[i, 22:28, 20:55] = (0, 0, 0)
+    whole, leads, wide = preprocess_batch(cells, 32)
+    expected = [preprocess_views(c, 32) for c in cells]
+    for i, views in enumerate(expected):
+        np.testing.assert_allclose(whole[i], views[0] if views else np.zeros((32, 32)), atol=1e-5)
+    assert list(wide) == [i for i, views in enumerate(expected) if len(views) == 2] and len(wide) >= 5
+    for lead, i in zip(leads, wide):
+        np.testing.assert_allclose(lead, expected[i][1], atol=1e-5)
+
+
+def test_wide_crop_gets_a_close_up_leading_view():
+    from model_build.preprocess import preprocess_views
+
+    img = np.full((40, 120, 3), 255, np.uint8)
+    img[8:32, 4:28] = glyph(h=24, w=24, x=2, y=2, scale=1)[:24, :24]
+    img[14:26, 36:110] = 60  # the label: a long dark bar
+    whole, lead = preprocess_views(img, 32)
+    assert (lead > 0.5).mean() > 2 * (whole[:, :12] > 0.5).mean()  # the icon, bigger
+    assert len(preprocess_views(glyph(), 32)) == 1  # a square-ish crop: one view

@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from model_build.preprocess import preprocess
+from model_build.preprocess import preprocess_views
 from model_build.resources import widget_bundle_dir
 
 
@@ -33,6 +33,12 @@ def images():
     button[16:22, 30:70, :3] = 240  # its label
     out.append(button)
     out.append(np.full((1, 1, 4), 200, np.uint8))
+    label = np.full((30, 80, 4), 250, np.uint8)  # an icon and the start of its label: two views
+    label[6:24, 4:22, :3] = (40, 40, 40)
+    label[10:20, 8:18, :3] = 250
+    label[12:20, 28:31, :3] = (40, 40, 40)
+    label[12:20, 34:60, :3] = (90, 90, 90)
+    out.append(label)
     flat = np.full((10, 30, 4), 255, np.uint8)
     flat[4, 3:27, :3] = 0  # a thin line: a very wide box
     out.append(flat)
@@ -61,12 +67,12 @@ def test_javascript_matches_python(page, bundle_page, size):
         }
         return out;
     }""", [payload, size])
-    compared = 0
+    compared = two_views = 0
     for img, js in zip(imgs, got):
-        py = preprocess(img, size)
-        if js is None:
-            assert not py.any()
-            continue
-        np.testing.assert_allclose(np.array(js, np.float32).reshape(size, size), py, atol=1e-5)
-        compared += 1
-    assert compared >= 10
+        py = preprocess_views(img, size)
+        assert len(js) == len(py)
+        for js_view, py_view in zip(js, py):
+            np.testing.assert_allclose(np.array(js_view, np.float32).reshape(size, size), py_view, atol=1e-5)
+            compared += 1
+        two_views += len(py) == 2
+    assert compared >= 12 and two_views >= 2

@@ -1,6 +1,6 @@
 // mkdocs-iconsearch widget: find an icon from a screenshot, in the reader's browser.
 // Public API (window.iconsearch): ready(), search(image, k), preprocess(image, size), icons.
-import { preprocess, PREPROCESS_VERSION } from './preprocess.js';
+import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
 import { mountUI } from './ui.js';
 
@@ -63,21 +63,26 @@ function createApi() {
       }
       return enginePromise.then(() => undefined);
     },
-    /** The model's input for an image: an Array of size*size floats, or null when blank. */
+    /** The model's inputs for an image: its views, each an Array of size*size floats ([] when blank). */
     async preprocess(image, size) {
       const data = await toImageData(image);
-      const ink = preprocess(data.data, data.width, data.height, size || api.imageSize || 32);
-      return ink && Array.from(ink);
+      return preprocessViews(data.data, data.width, data.height, size || api.imageSize || 32).map((v) => Array.from(v));
     },
     async search(image, k = 5) {
       await api.ready();
       const engine = await enginePromise;
       const data = await toImageData(image);
-      const ink = preprocess(data.data, data.width, data.height, api.imageSize);
-      if (!ink) return [];
-      // Training saw ink stored as bytes: quantize the same way.
-      for (let i = 0; i < ink.length; i++) ink[i] = Math.round(ink[i] * 255) / 255;
-      const scores = await engine.scores(ink);
+      const views = preprocessViews(data.data, data.width, data.height, api.imageSize);
+      if (!views.length) return [];
+      // Training saw ink stored as bytes: quantize the same way. One batch for all views; the
+      // answer is their average (a wide crop's leading view sees the icon up close).
+      const size = api.imageSize * api.imageSize;
+      const batch = new Float32Array(views.length * size);
+      views.forEach((ink, v) => { for (let i = 0; i < size; i++) batch[v * size + i] = Math.round(ink[i] * 255) / 255; });
+      const all = await engine.scores(batch, views.length);
+      const classes = all.length / views.length;
+      const scores = new Float32Array(classes);
+      for (let v = 0; v < views.length; v++) for (let c = 0; c < classes; c++) scores[c] += all[v * classes + c] / views.length;
       const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
       return order.map((c) => {
         const [first, ...others] = api.classes[c].map((i) => api.icons[i]);

@@ -1,22 +1,57 @@
 // Query normalization: the JavaScript twin of model_build/preprocess.py (see its docstring).
 // Both must give the same numbers on the same pixels; tests/test_preprocess_parity.py checks.
-export const PREPROCESS_VERSION = 2;
+export const PREPROCESS_VERSION = 3;
 const INK_THRESHOLD = 0.25;
 const MIN_CONTRAST = 0.04;
 const MARGIN = 1 / 16;
 const TRANSPARENT_FRACTION = 0.02;
 const CONTAINER_EDGE = 0.6;
 const CONTAINER_FILL = 0.55;
+const WIDE = 1.4;
+const LEAD = 1.1;
 
 /** RGBA bytes (width x height) -> size*size Float32Array of ink in [0, 1]; null when blank. */
 export function preprocess(data, width, height, size) {
+  const views = preprocessViews(data, width, height, size);
+  return views.length ? views[0] : null;
+}
+
+/** The whole crop's ink map, then the leading view when its box is wide (step 7); [] if blank. */
+export function preprocessViews(data, width, height, size) {
   const rgb = composite(data, width * height);
   let ink = inkMap(rgb, width, height);
-  if (!ink) return null;
+  if (!ink) return [];
   const bounds = inkBounds(ink, width, height);
-  if (!bounds) return null;
+  if (!bounds) return [];
   ink = openContainer(rgb, ink, width, height, bounds);
-  return resample(ink, width, height, squareBox(bounds), size);
+  const views = [resample(ink, width, height, squareBox(bounds), size)];
+  const lead = leadingBounds(ink, width, bounds);
+  if (lead) {
+    const window = new Float64Array(width * height);
+    for (let y = lead.y0; y < lead.y1; y++) for (let x = lead.x0; x < lead.x1; x++) window[y * width + x] = ink[y * width + x];
+    views.push(resample(window, width, height, squareBox(lead), size));
+  }
+  return views;
+}
+
+// The box's first LEAD heights, trimmed to their ink; null when the box is not wide.
+function leadingBounds(ink, w, { y0, y1, x0, x1 }) {
+  const bh = y1 - y0;
+  if (x1 - x0 < WIDE * bh) return null;
+  const xe = x0 + Math.ceil(LEAD * bh);
+  let lx0 = Infinity, lx1 = -1, ly0 = Infinity, ly1 = -1;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < Math.min(xe, x1); x++) {
+      if (ink[y * w + x] >= INK_THRESHOLD) {
+        if (x < lx0) lx0 = x;
+        if (x > lx1) lx1 = x;
+        if (y < ly0) ly0 = y;
+        if (y > ly1) ly1 = y;
+      }
+    }
+  }
+  if (lx1 < 0) return null;
+  return { y0: ly0, y1: ly1 + 1, x0: lx0, x1: lx1 + 1 };
 }
 
 function composite(data, n) {

@@ -1,0 +1,82 @@
+"""The pretrained backbone: the shipped one is whole and was not trained on the benchmark's
+icons; a damaged one is refused by name; pretraining -> saving -> a head trained on top round-trips."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from model_build import backbone
+from model_build.hparams import HParams
+
+from .conftest import ANTD
+
+
+def test_shipped_backbone_loads_and_matches_its_record():
+    bb = backbone.load()
+    assert bb.digest == backbone.digest() != "missing"
+    assert bb.embedding[0].shape == (bb.arch.features, bb.arch.embed)
+    assert bb.arch.image_size == HParams().image_size
+    # Pretrained on public sets from npm, never on Ant Design (the benchmark's icon set).
+    packages = [s["package"] for s in bb.meta["sets"]]
+    assert len(packages) >= 5 and not any("ant-design" in p for p in packages)
+    assert bb.meta["icons"] >= 1000
+
+
+def test_a_damaged_backbone_is_refused_with_the_fix(tmp_path):
+    copy = tmp_path / "backbone"
+    shutil.copytree(backbone.BACKBONE_DIR, copy)
+    data = (copy / "backbone.npz").read_bytes()
+    (copy / "backbone.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(backbone.BackboneError, match="damaged.*reinstall"):
+        backbone.load(copy)
+    (copy / "backbone.npz").unlink()
+    with pytest.raises(backbone.BackboneError, match="missing.*training_backbone: none"):
+        backbone.load(copy)
+
+
+def test_unknown_backbone_option_is_refused():
+    with pytest.raises(ValueError, match="builtin, none"):
+        HParams(backbone="resnet")
+
+
+@pytest.mark.slow
+def test_pretrain_save_load_and_train_a_head(tmp_path):
+    """A miniature of scripts/pretrain: two fake npm 'sets' of real SVGs, a backbone saved and
+    loaded back, then a head for a different icon set trained on it in the normal pipeline."""
+    from model_build.icons import scan_svg_folder
+    from model_build.pipeline import build_model
+    from model_build.pretrain import pretrain
+
+    names = sorted(p.stem for p in (ANTD / "outlined").glob("*.svg"))
+    for n, (folder, chosen) in enumerate([("outlined", names[:20]), ("filled", names[:20])]):
+        pkg = tmp_path / "node_modules" / f"set{n}"
+        (pkg / "svg").mkdir(parents=True)
+        (pkg / "package.json").write_text(json.dumps({"version": f"1.0.{n}"}))
+        for name in chosen:
+            shutil.copy(ANTD / folder / f"{name}.svg", pkg / "svg" / f"{name}.svg")
+    sets = tmp_path / "sets.json"
+    sets.write_text(json.dumps({"sets": [{"name": f"s{n}", "package": f"set{n}", "folder": "svg"} for n in (0, 1)]}))
+    hp = HParams(samples_per_icon=12, epochs=2, backbone="none", validation_fraction=0.1)
+    meta = pretrain(sets, tmp_path / "node_modules", tmp_path / "bb", count=30, hp=hp)
+    assert meta["icons"] == 30 and [s["package"] for s in meta["sets"]] == ["set0@1.0.0", "set1@1.0.1"]
+    bb = backbone.load(tmp_path / "bb")
+    assert len(bb.trunk_weights) > 10 and bb.meta["samples"] == meta["samples"]
+
+    site_icons = tmp_path / "site"
+    for name in names[40:46]:
+        (site_icons / "outlined").mkdir(parents=True, exist_ok=True)
+        shutil.copy(ANTD / "outlined" / f"{name}.svg", site_icons / "outlined" / f"{name}.svg")
+    icons, _ = scan_svg_folder(site_icons)
+    import model_build.pipeline as pipeline
+
+    original = pipeline.load_backbone
+    pipeline.load_backbone = lambda: backbone.load(tmp_path / "bb")
+    try:
+        manifest = build_model(icons, HParams(samples_per_icon=20, epochs=10), tmp_path / "out")
+    finally:
+        pipeline.load_backbone = original
+    assert manifest["backbone"] == bb.digest
+    assert manifest["val_accuracy"] > 0.5  # 6 classes: chance is 17 %
+    assert np.isfinite(manifest["val_top5"]) and (tmp_path / "out" / manifest["model"]).exists()
