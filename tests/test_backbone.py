@@ -49,7 +49,7 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
     from model_build.pipeline import build_model
     from model_build.pretrain import pretrain
 
-    names = sorted(p.stem for p in (ANTD / "outlined").glob("*.svg"))
+    names = sorted({p.stem for p in (ANTD / "outlined").glob("*.svg")} & {p.stem for p in (ANTD / "filled").glob("*.svg")})
     for n, (folder, chosen) in enumerate([("outlined", names[:20]), ("filled", names[:20])]):
         pkg = tmp_path / "node_modules" / f"set{n}"
         (pkg / "svg").mkdir(parents=True)
