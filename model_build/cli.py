@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 from . import LOGGER_NAME
+from .backbone import BackboneError
 from .browser import BrowserNotFound
-from .hparams import HParams
+from .hparams import BACKBONES, HParams
 from .icons import IconSetError, scan_svg_folder
 
 
@@ -27,12 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, required=True, help="folder for the model, weights and index")
     build.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     for f in dataclasses.fields(HParams):
-        build.add_argument(f"--{f.name.replace('_', '-')}", type=type(f.default), default=f.default)
+        kind = int if f.default is None else type(f.default)  # epochs: None means automatic
+        build.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=f.default,
+                           **({"choices": BACKBONES} if f.name == "backbone" else {}))
     pre = sub.add_parser("pretrain", help="pretrain the shipped backbone on the public icon sets of pretrain/")
     pre.add_argument("--sets", type=Path, default=Path("pretrain/sets.json"))
     pre.add_argument("--node-modules", type=Path, default=Path("pretrain/node_modules"))
     pre.add_argument("--out", type=Path, default=Path("model_build/backbone"))
     pre.add_argument("--icons", type=int, default=None, help="how many icons to pretrain on")
+    pre.add_argument("--epochs", type=int, help="passes over the samples (default: pretrain.PRETRAIN_HPARAMS)")
     pre.add_argument("--samples-file", type=Path, help="keep (or reuse) the screenshots here")
     pre.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     args = parser.parse_args(argv)
@@ -52,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         manifest = build_model(icons, hp, args.out, browser_path=args.browser)
-    except (BrowserNotFound, IconSetError) as exc:
+    except (BrowserNotFound, IconSetError, BackboneError) as exc:
         log.error("%s", exc)
         return 1
     print(json.dumps(manifest, indent=1))
@@ -60,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _pretrain(args) -> int:
-    from .pretrain import DEFAULT_ICONS, pretrain
+    from .pretrain import DEFAULT_ICONS, PRETRAIN_HPARAMS, pretrain
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s -  %(message)s")
-    meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS,
+    hp = dataclasses.replace(PRETRAIN_HPARAMS, epochs=args.epochs or PRETRAIN_HPARAMS.epochs)
+    meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS, hp=hp,
                     browser_path=args.browser, samples_file=args.samples_file)
     print(json.dumps(meta, indent=1))
     return 0

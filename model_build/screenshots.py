@@ -32,7 +32,7 @@ def degrade(img, rng: np.random.Generator):
         img = small.resize(img.size, Image.BICUBIC if rng.random() < 0.5 else Image.BILINEAR)
     elif roll < 0.3:
         img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.4, 1.0))))
-    if rng.random() < 0.25:
+    if rng.random() < 0.4:  # chat apps and bug trackers recompress what readers paste
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=int(rng.integers(25, 71)))
         img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
@@ -80,7 +80,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> 
         ys[k] = np.concatenate([sheets[k], sheets[k][wide]]).astype(np.int32)
         progress.update((k + 1) * per_sheet)
 
-    with sync_playwright() as playwright, ThreadPoolExecutor(1) as worker:
+    with sync_playwright() as playwright, ThreadPoolExecutor(1) as worker, ThreadPoolExecutor(1) as layouts:
         browser = launch(playwright, browser_path)
         try:
             # Two pages: 1x and 2x device pixels (hi-dpi screenshots draw finer strokes).
@@ -90,10 +90,17 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> 
                 page.set_content(render_page(icons, hp.grid, hp.cell_px, []))
                 pages[dpr], cdp[dpr] = page, page.context.new_cdp_session(page)
             pending = None
-            for k, labels in enumerate(sheets):
+            # The next sheets' markup is made ahead, in a thread, while Chromium draws this one.
+            markup = [layouts.submit(lambda k=k: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons))))
+                      for k in range(min(2, len(sheets)))]
+            for k in range(len(sheets)):
                 rng = np.random.default_rng([hp.seed, 4, k])
                 dpr = 2 if rng.random() < HIDPI_SHARE else 1
-                cells = render_cells(layout(labels, hp.cell_px, hp.seed, k, len(icons)))
+                cells = markup[k].result()
+                markup[k] = None
+                if k + 2 < len(sheets):
+                    markup.append(layouts.submit(
+                        lambda k=k + 2: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons)))))
                 pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
                 png = _screenshot(cdp[dpr], side, dpr)
                 if pending:

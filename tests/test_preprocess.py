@@ -77,9 +77,10 @@ def test_batch_matches_one_by_one():
         y, x, s = int(rng.integers(2, 20)), int(rng.integers(2, 20)), int(rng.integers(8, 30))
         cells[i, y:y + s, x:x + 4] = rng.integers(0, 256, 3)
         cells[i, y + s - 4:y + s, x:x + s] = rng.integers(0, 256, 3)
-        if kind == 3:  # a filled button with a light icon: opened
-            cells[i, 3:50, 3:58] = (20, 100, 250)
-            cells[i, 10:30, 10:14] = 255
+        if kind == 3:  # a filled button with a light icon and label: opened, and wide
+            cells[i, 3:30, 3:58] = (20, 100, 250)
+            cells[i, 10:25, 10:14] = 255
+            cells[i, 14:20, 24:50] = 255
         if kind == 4:  # an icon and a label: wide, so a leading view too
             cells[i, 20:30, 5:15] = (0, 0, 0)
             cells[i, 22:28, 20:55] = (0, 0, 0)

@@ -26,7 +26,8 @@ def test_wheel_ships_the_assets(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("mkdocs_iconsearch/plugin.py", "model_build/pipeline.py", "model_build/assets/sample_page.html.j2",
                      "model_build/assets/dist/iconsearch.js", "model_build/assets/dist/tfjs-backend-wasm-simd.wasm",
-                     "model_build/assets/dist/iconsearch.css"):
+                     "model_build/assets/dist/iconsearch.css", "model_build/backbone/backbone.npz",
+                     "model_build/backbone/backbone.json"):
         assert required in names, required
     assert not [n for n in names if "node_modules" in n or n.startswith("tests/")]
     meta = next(n for n in names if n.endswith("entry_points.txt"))
