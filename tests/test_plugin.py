@@ -52,7 +52,7 @@ def test_one_icon_and_a_broken_file_strict_fails_plain_builds(tmp_path, static_s
 
     antd_icons(tmp_path / "icons", ["outlined/home"])
     (tmp_path / "icons/empty.svg").write_text("")
-    write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 8, "training_epochs": 1,
+    write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 8, "training_epochs": 1, "training_finetune_epochs": 1,
                           "training_batch_size": 16})
     strict = mkdocs_build(tmp_path, "--strict", check=False)
     assert strict.returncode != 0 and "empty.svg" in strict.stderr and "the file is empty" in strict.stderr
