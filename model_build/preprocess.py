@@ -37,14 +37,10 @@ LEAD = 1.1  # the leading view's width, in box heights
 
 
 def preprocess(rgba: np.ndarray, size: int) -> np.ndarray:
-    """``rgba``: H x W x 3|4 uint8. Returns ``size`` x ``size`` float32 in [0, 1] (all zero if blank)."""
-    rgb = composite(rgba)
-    ink = ink_map(rgb)
-    bounds = ink_bounds(ink)
-    if bounds is None:
-        return np.zeros((size, size), np.float32)
-    ink = open_container(rgb, ink, bounds)
-    return resample(ink, square_box(bounds), size).astype(np.float32)
+    """``rgba``: H x W x 3|4 uint8. Returns ``size`` x ``size`` float32 in [0, 1] (all zero if blank):
+    the whole crop's view (the first of :func:`preprocess_views`)."""
+    views = preprocess_views(rgba, size)
+    return views[0] if views else np.zeros((size, size), np.float32)
 
 
 def preprocess_views(rgba: np.ndarray, size: int) -> list[np.ndarray]:
@@ -180,18 +176,12 @@ def preprocess_batch(cells: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     ink = np.minimum(dist / np.where(blank, 1, peak)[:, None, None], 1)
     ink[blank] = 0
     mask = ink >= INK_THRESHOLD
-    rows, cols = mask.any(axis=2), mask.any(axis=1)
-    empty = ~rows.any(axis=1)
-    y0, y1 = rows.argmax(axis=1), h - rows[:, ::-1].argmax(axis=1)
-    x0, x1 = cols.argmax(axis=1), w - cols[:, ::-1].argmax(axis=1)
+    empty = ~mask.any(axis=(1, 2))
+    y0, y1, x0, x1 = _bounds_batch(mask)
     for i in np.flatnonzero(_containers(mask, y0, y1, x0, x1) & ~empty):
         ink[i] = open_container(rgb[i].astype(np.float64), ink[i].astype(np.float64),
                                 (int(y0[i]), int(y1[i]), int(x0[i]), int(x1[i])))
-    side = np.maximum(y1 - y0, x1 - x0) * (1 + 2 * MARGIN)
-    step = side / size
-    wy = _area_weights_batch((y0 + y1) / 2.0 - side / 2, step, size, h)
-    wx = _area_weights_batch((x0 + x1) / 2.0 - side / 2, step, size, w)
-    out = wy @ ink @ wx.transpose(0, 2, 1)
+    out = _resample_batch(ink, y0, y1, x0, x1, size)
     out[empty] = 0
     # Step 7, vectorized over the wide crops: the window's own ink box, then that box resampled.
     wide = np.flatnonzero(~empty & (x1 - x0 >= WIDE * (y1 - y0)))
@@ -199,22 +189,31 @@ def preprocess_batch(cells: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     xe = x0[wide] + np.ceil(LEAD * (y1[wide] - y0[wide])).astype(np.int64)
     in_window = (xs >= x0[wide, None]) & (xs < xe[:, None])
     inner = (ink[wide] >= INK_THRESHOLD) & in_window[:, None, :]  # ink after step 5
-    l_rows, l_cols = inner.any(axis=2), inner.any(axis=1)
-    keep = l_rows.any(axis=1)
-    wide, inner, l_rows, l_cols = wide[keep], inner[keep], l_rows[keep], l_cols[keep]
-    ly0, ly1 = l_rows.argmax(axis=1), h - l_rows[:, ::-1].argmax(axis=1)
-    lx0, lx1 = l_cols.argmax(axis=1), w - l_cols[:, ::-1].argmax(axis=1)
+    keep = inner.any(axis=(1, 2))
+    wide, inner = wide[keep], inner[keep]
+    ly0, ly1, lx0, lx1 = _bounds_batch(inner)
     ys = np.arange(h)[None, :]
     keep_rows = (ys >= ly0[:, None]) & (ys < ly1[:, None])
     keep_cols = (xs >= lx0[:, None]) & (xs < lx1[:, None])
     window = ink[wide] * keep_rows[:, :, None] * keep_cols[:, None, :]
-    side = np.maximum(ly1 - ly0, lx1 - lx0) * (1 + 2 * MARGIN)
+    leads = _resample_batch(window, ly0, ly1, lx0, lx1, size)
+    return out, leads, wide.astype(np.int64)
+
+
+def _bounds_batch(mask: np.ndarray):
+    """:func:`ink_bounds` of each N x H x W mask (rows and columns any(), first and last)."""
+    h, w = mask.shape[1:]
+    rows, cols = mask.any(axis=2), mask.any(axis=1)
+    return rows.argmax(axis=1), h - rows[:, ::-1].argmax(axis=1), cols.argmax(axis=1), w - cols[:, ::-1].argmax(axis=1)
+
+
+def _resample_batch(ink: np.ndarray, y0, y1, x0, x1, size: int) -> np.ndarray:
+    """:func:`resample` of each map over the square around its box (:func:`square_box`)."""
+    side = np.maximum(y1 - y0, x1 - x0) * (1 + 2 * MARGIN)
     step = side / size
-    wy = _area_weights_batch((ly0 + ly1) / 2.0 - side / 2, step, size, h)
-    wx = _area_weights_batch((lx0 + lx1) / 2.0 - side / 2, step, size, w)
-    leads = (wy @ window @ wx.transpose(0, 2, 1)).astype(np.float32)
-    kept = wide
-    return out, leads, np.asarray(kept, np.int64)
+    wy = _area_weights_batch((y0 + y1) / 2.0 - side / 2, step, size, ink.shape[1])
+    wx = _area_weights_batch((x0 + x1) / 2.0 - side / 2, step, size, ink.shape[2])
+    return (wy @ ink @ wx.transpose(0, 2, 1)).astype(np.float32)
 
 
 def _containers(mask: np.ndarray, y0, y1, x0, x1) -> np.ndarray:

@@ -91,16 +91,17 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> 
                 pages[dpr], cdp[dpr] = page, page.context.new_cdp_session(page)
             pending = None
             # The next sheets' markup is made ahead, in a thread, while Chromium draws this one.
-            markup = [layouts.submit(lambda k=k: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons))))
-                      for k in range(min(2, len(sheets)))]
+            def markup_of(k: int):
+                return layouts.submit(lambda: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons))))
+
+            markup = [markup_of(k) for k in range(min(2, len(sheets)))]
             for k in range(len(sheets)):
                 rng = np.random.default_rng([hp.seed, 4, k])
                 dpr = 2 if rng.random() < HIDPI_SHARE else 1
                 cells = markup[k].result()
                 markup[k] = None
                 if k + 2 < len(sheets):
-                    markup.append(layouts.submit(
-                        lambda k=k + 2: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons)))))
+                    markup.append(markup_of(k + 2))
                 pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
                 png = _screenshot(cdp[dpr], side, dpr)
                 if pending:

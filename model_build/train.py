@@ -8,6 +8,7 @@ Two routes to the same network (``network.py``):
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -68,12 +69,12 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                          f"{arch.image_size}: use {arch.image_size}, or `backbone: none` to train from scratch")
     trunk_model = trunk(keras, arch)
     head_model = head(keras, arch, classes)
-    inputs = (x.astype(np.float32) / 255.0)[..., None]
+    images = inputs = (x.astype(np.float32) / 255.0)[..., None]
     if backbone:
         trunk_model.set_weights(backbone.trunk_weights)
         trunk_model.trainable = False
         head_model.get_layer("embedding").set_weights(backbone.embedding)
-        inputs = features(trunk_model, inputs)
+        inputs = features(trunk_model, images)
         fit_model = head_model
     else:
         fit_model = classifier(keras, trunk_model, head_model)
@@ -82,37 +83,18 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # optimizer and BatchNorm's moving statistics to settle.
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
     fit_idx = np.tile(train_idx, reps)
-    steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * hp.train_epochs
-    fit_model.compile(
-        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps)),
-        loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
-                 keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")],
-    )
     log.info("training %s: %s samples (%s held out), %d classes, %d epochs, %s parameters",
              "the head on the pretrained backbone" if backbone else "from scratch",
              f"{len(train_idx):,}", f"{len(val_idx):,}", classes, hp.train_epochs,
              f"{fit_model.count_params():,}")
-    history = fit_model.fit(
-        inputs[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=hp.train_epochs,
-        validation_data=(inputs[val_idx], y[val_idx]) if len(val_idx) else None,
-        verbose=0, callbacks=[_epoch_logger(keras, hp.train_epochs)], shuffle=True,
-    )
+    fit = functools.partial(_fit, tf, keras, y=y, fit_idx=fit_idx, val_idx=val_idx, classes=classes, hp=hp)
+    history = fit(fit_model, inputs, hp.learning_rate, hp.train_epochs)
     model = classifier(keras, trunk_model, head_model)
     if backbone and hp.finetune_epochs:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
-        images = (x.astype(np.float32) / 255.0)[..., None]
-        steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * hp.finetune_epochs
-        model.compile(
-            optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.finetune_learning_rate, steps)),
-            loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
-            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
         log.info("fine-tuning the whole network: %d epochs", hp.finetune_epochs)
-        history = model.fit(
-            images[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=hp.finetune_epochs,
-            validation_data=(images[val_idx], y[val_idx]) if len(val_idx) else None,
-            verbose=0, callbacks=[_epoch_logger(keras, hp.finetune_epochs)], shuffle=True)
+        history = fit(model, images, hp.finetune_learning_rate, hp.finetune_epochs)
         fit_model, inputs = model, images
     probs = fit_model.predict(inputs[val_idx], batch_size=1024, verbose=0) if len(val_idx) \
         else np.zeros((0, classes))
@@ -126,6 +108,22 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
              seconds, 100 * val_acc, 100 * val_top5, f"{len(val_idx):,}")
     return TrainResult(model, float(history.history["accuracy"][-1]), val_acc, val_top5, hp.train_epochs,
                        len(x), seconds, confusions(truth, pred))
+
+
+def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_idx, val_idx, classes, hp):
+    """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss) and fit it."""
+    steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * epochs
+    model.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps)),
+        loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
+                 keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")],
+    )
+    return model.fit(
+        inputs[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=epochs,
+        validation_data=(inputs[val_idx], y[val_idx]) if len(val_idx) else None,
+        verbose=0, callbacks=[_epoch_logger(keras, epochs)], shuffle=True,
+    )
 
 
 def _smoothed_sparse_loss(tf, keras, classes: int, smoothing: float):

@@ -21,7 +21,7 @@ export function preprocessViews(data, width, height, size) {
   const rgb = composite(data, width * height);
   let ink = inkMap(rgb, width, height);
   if (!ink) return [];
-  const bounds = inkBounds(ink, width, height);
+  const bounds = inkBounds(ink, width, { y0: 0, y1: height, x0: 0, x1: width });
   if (!bounds) return [];
   ink = openContainer(rgb, ink, width, height, bounds);
   const views = [resample(ink, width, height, squareBox(bounds), size)];
@@ -38,20 +38,7 @@ export function preprocessViews(data, width, height, size) {
 function leadingBounds(ink, w, { y0, y1, x0, x1 }) {
   const bh = y1 - y0;
   if (x1 - x0 < WIDE * bh) return null;
-  const xe = x0 + Math.ceil(LEAD * bh);
-  let lx0 = Infinity, lx1 = -1, ly0 = Infinity, ly1 = -1;
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < Math.min(xe, x1); x++) {
-      if (ink[y * w + x] >= INK_THRESHOLD) {
-        if (x < lx0) lx0 = x;
-        if (x > lx1) lx1 = x;
-        if (y < ly0) ly0 = y;
-        if (y > ly1) ly1 = y;
-      }
-    }
-  }
-  if (lx1 < 0) return null;
-  return { y0: ly0, y1: ly1 + 1, x0: lx0, x1: lx1 + 1 };
+  return inkBounds(ink, w, { y0, y1, x0, x1: Math.min(x0 + Math.ceil(LEAD * bh), x1) });
 }
 
 function composite(data, n) {
@@ -111,10 +98,11 @@ function inkMap(rgb, w, h, bg = null) {
   return ink;
 }
 
-function inkBounds(ink, w, h) {
-  let x0 = w, x1 = -1, y0 = h, y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+// The box around ink >= INK_THRESHOLD inside a window of the image (default: all of it).
+function inkBounds(ink, w, win) {
+  let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
+  for (let y = win.y0; y < win.y1; y++) {
+    for (let x = win.x0; x < win.x1; x++) {
       if (ink[y * w + x] >= INK_THRESHOLD) {
         if (x < x0) x0 = x;
         if (x > x1) x1 = x;
