@@ -94,7 +94,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
         log.info("fine-tuning the whole network: %d epochs", hp.finetune_epochs)
-        history = fit(model, images, hp.finetune_learning_rate, hp.finetune_epochs)
+        history = fit(model, images, hp.finetune_learning_rate, hp.finetune_epochs, top5=False)
         fit_model, inputs = model, images
     probs = fit_model.predict(inputs[val_idx], batch_size=1024, verbose=0) if len(val_idx) \
         else np.zeros((0, classes))
@@ -110,14 +110,17 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                        len(x), seconds, confusions(truth, pred))
 
 
-def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_idx, val_idx, classes, hp):
-    """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss) and fit it."""
+def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_idx, val_idx, classes, hp,
+         top5: bool = True):
+    """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss) and fit it.
+    (``top5=False`` for fine-tuning: the metric costs ~10 % of an epoch there, and the final
+    top-5 is measured after training anyway.)"""
     steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * epochs
     model.compile(
         optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps)),
         loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
-                 keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")],
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+        + ([keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")] if top5 else []),
     )
     return model.fit(
         inputs[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=epochs,
