@@ -12,7 +12,7 @@ from mkdocs.utils import get_relative_url
 
 from model_build import LOGGER_NAME
 from model_build.backbone import BackboneError
-from model_build.browser import BrowserNotFound
+from model_build.browser import BrowserFailed, BrowserNotFound
 from model_build.icons import IconSetError, scan_svg_folder
 from model_build.resources import widget_bundle_dir
 
@@ -63,7 +63,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             log.info("iconsearch: training an icon model for %d icons (cache key %s)", len(icons), key)
             try:
                 manifest = self.cache.build(key, icons, hp, self.config.browser_path)
-            except (BrowserNotFound, IconSetError, BackboneError) as exc:
+            except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError) as exc:
                 raise PluginError(f"iconsearch: {exc}") from None
         else:
             log.info("iconsearch: using the cached model for %d icons (cache key %s)", len(icons), key)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import uuid
 from pathlib import Path
 
 LAUNCH_ARGS = [
@@ -27,6 +29,10 @@ HOW_TO_INSTALL = (
 
 class BrowserNotFound(RuntimeError):
     pass
+
+
+class BrowserFailed(RuntimeError):
+    """Chromium crashed or hung again and again: the message says what was tried."""
 
 
 def find_browser(option: str | None = None, playwright_path: str | None = None) -> str:
@@ -53,7 +59,62 @@ def playwright_chromium_path(playwright) -> str | None:
         return None
 
 
-def launch(playwright, option: str | None = None):
+def launch(playwright, option: str | None = None, extra_args: tuple[str, ...] = ()):
     """A headless Chromium from ``playwright`` (a started ``sync_playwright()``)."""
     path = find_browser(option, playwright_chromium_path(playwright))
-    return playwright.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
+    return playwright.chromium.launch(executable_path=path, headless=True, args=[*LAUNCH_ARGS, *extra_args])
+
+
+def launch_tagged(playwright, option: str | None = None):
+    """``(browser, pid)``: a Chromium whose main process can be found (and killed, with all its
+    children) when it hangs; Playwright does not expose the pid, so the command line carries a
+    unique switch that Chromium ignores. ``pid`` is None where /proc is missing (not Linux)."""
+    token = f"--iconsearch-capture={uuid.uuid4().hex}"
+    browser = launch(playwright, option, (token,))
+    return browser, _pid_with_arg(token)
+
+
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """pid -> (parent pid, command line), from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            found[int(entry.name)] = (ppid, (entry / "cmdline").read_bytes())
+        except (OSError, ValueError, IndexError):
+            continue  # exited meanwhile
+    return found
+
+
+def _pid_with_arg(arg: str) -> int | None:
+    procs = _processes()
+    mains = [pid for pid, (ppid, cmd) in procs.items()
+             if arg.encode() in cmd.split(b"\0") and arg.encode() not in procs.get(ppid, (0, b""))[1].split(b"\0")]
+    return mains[0] if mains else None
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in _processes().items():
+        children.setdefault(parent, []).append(child)
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(children.get(p, ()))
+    return tree
+
+
+def kill_tree(pid: int | None) -> None:
+    """SIGKILL a browser and its children (works on hung and stopped processes alike)."""
+    if pid is None:
+        return
+    for p in process_tree(pid):
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import LOGGER_NAME
 from .backbone import BackboneError
-from .browser import BrowserNotFound
+from .browser import BrowserFailed, BrowserNotFound
 from .hparams import BACKBONES, HParams
 from .icons import IconSetError, scan_svg_folder
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         manifest = build_model(icons, hp, args.out, browser_path=args.browser)
-    except (BrowserNotFound, IconSetError, BackboneError) as exc:
+    except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError) as exc:
         log.error("%s", exc)
         return 1
     print(json.dumps(manifest, indent=1))

@@ -48,25 +48,108 @@ def _screenshot(cdp, side: int, dpr: int) -> bytes:
     return base64.b64decode(shot["data"])
 
 
-def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+SHEET_TIMEOUT_S = 60.0  # a sheet takes ~0.2 s; a hung Chromium is killed after this
+RETRIES = 3  # relaunches in a row before giving up
+
+
+class _Chromium:
+    """Headless Chromium with two pages on the sample page, 1x and 2x device pixels (hi-dpi
+    screenshots draw finer strokes). It is killed and relaunched when it crashes or hangs."""
+
+    def __init__(self, playwright, browser_path, icons, hp: HParams):
+        self.playwright, self.browser_path, self.icons, self.hp = playwright, browser_path, icons, hp
+        self.side = hp.grid * hp.cell_px
+        self.browser = self.pid = None
+
+    def start(self) -> None:
+        from .browser import launch_tagged
+
+        self.browser, self.pid = launch_tagged(self.playwright, self.browser_path)
+        self.pages, self.cdp = {}, {}
+        for dpr in (1, 2):
+            page = self.browser.new_page(viewport={"width": self.side, "height": self.side}, device_scale_factor=dpr)
+            page.set_content(render_page(self.icons, self.hp.grid, self.hp.cell_px, []))
+            self.pages[dpr], self.cdp[dpr] = page, page.context.new_cdp_session(page)
+
+    def shoot(self, cells: str, dpr: int) -> bytes:
+        self.pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
+        return _screenshot(self.cdp[dpr], self.side, dpr)
+
+    def kill(self) -> None:
+        from .browser import kill_tree
+
+        kill_tree(self.pid)
+
+    def close(self) -> None:
+        if self.browser is None:
+            return
+        try:
+            self.browser.close()
+        except Exception:  # noqa: BLE001 - already dead
+            pass
+        self.kill()  # a crashed browser can leave children behind
+        self.browser = None
+
+
+def _shoot_with_retries(chromium: _Chromium, k: int, cells: str, dpr: int, timeout_s: float, on_sheet) -> bytes:
+    """One sheet's screenshot; a crash or a hang (no answer in ``timeout_s``) relaunches
+    Chromium and draws the same sheet again, up to RETRIES times in a row."""
+    import threading
+
+    from .browser import BrowserFailed
+
+    errors = []
+    for attempt in range(RETRIES + 1):
+        if chromium.browser is None:
+            chromium.start()
+        if on_sheet:
+            on_sheet(k, chromium.pid)
+        hung = threading.Event()
+
+        def watchdog():
+            hung.set()
+            chromium.kill()
+
+        timer = threading.Timer(timeout_s, watchdog)
+        timer.daemon = True
+        timer.start()
+        try:
+            return chromium.shoot(cells, dpr)
+        except Exception as exc:  # noqa: BLE001 - Playwright's errors for a dead target vary
+            what = f"did not answer within {timeout_s:g} s" if hung.is_set() else f"crashed ({str(exc).splitlines()[0]})"
+            errors.append(what)
+            chromium.close()
+            if attempt < RETRIES:
+                log.warning("Chromium %s on sample sheet %d; restarting it (retry %d of %d)",
+                            what, k + 1, attempt + 1, RETRIES)
+        finally:
+            timer.cancel()
+    raise BrowserFailed(
+        f"Chromium failed {RETRIES + 1} times in a row on sample sheet {k + 1} ({'; '.join(errors)}). "
+        "Check that the machine has free memory and that the browser starts "
+        "(`chromium --headless --no-sandbox --dump-dom about:blank`), or point `browser_path` at another "
+        "Chromium or Chrome; screenshots already taken are not kept, the next build starts them again")
+
+
+def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
+            timeout_s: float = SHEET_TIMEOUT_S, on_sheet=None) -> tuple[np.ndarray, np.ndarray]:
     """Returns ``x`` (N x S x S uint8 ink maps) and ``y`` (N int32 labels, indexes into ``icons``):
     every crop's whole view, and the leading view of wide crops (preprocess.py, step 7).
 
     Two stages overlap: while Chromium draws and encodes sheet k+1 (main thread: Playwright's
     sync API), a worker thread decodes, degrades and cuts sheet k (PIL and numpy release the GIL).
+    A sheet is seeded by its number, so a sheet drawn again after a crash gives the same samples.
+    ``on_sheet(k, browser_pid)`` is called before each attempt at sheet k (tests inject faults).
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from playwright.sync_api import sync_playwright
-
-    from .browser import launch
 
     per_sheet = hp.grid * hp.grid
     sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed)
     total = len(sheets) * per_sheet
     xs: list[np.ndarray] = [None] * len(sheets)  # per sheet: its crops' views, then the leading views
     ys: list[np.ndarray] = [None] * len(sheets)
-    side = hp.grid * hp.cell_px
     progress = Progress(log, "screenshots", total, " crops")
 
     def cut(k: int, png: bytes, dpr: int, rng: np.random.Generator) -> None:
@@ -81,14 +164,8 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> 
         progress.update((k + 1) * per_sheet)
 
     with sync_playwright() as playwright, ThreadPoolExecutor(1) as worker, ThreadPoolExecutor(1) as layouts:
-        browser = launch(playwright, browser_path)
+        chromium = _Chromium(playwright, browser_path, icons, hp)
         try:
-            # Two pages: 1x and 2x device pixels (hi-dpi screenshots draw finer strokes).
-            pages, cdp = {}, {}
-            for dpr in (1, 2):
-                page = browser.new_page(viewport={"width": side, "height": side}, device_scale_factor=dpr)
-                page.set_content(render_page(icons, hp.grid, hp.cell_px, []))
-                pages[dpr], cdp[dpr] = page, page.context.new_cdp_session(page)
             pending = None
             # The next sheets' markup is made ahead, in a thread, while Chromium draws this one.
             def markup_of(k: int):
@@ -102,15 +179,14 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None) -> 
                 markup[k] = None
                 if k + 2 < len(sheets):
                     markup.append(markup_of(k + 2))
-                pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
-                png = _screenshot(cdp[dpr], side, dpr)
+                png = _shoot_with_retries(chromium, k, cells, dpr, timeout_s, on_sheet)
                 if pending:
                     pending.result()
                 pending = worker.submit(cut, k, png, dpr, rng)
             if pending:
                 pending.result()
         finally:
-            browser.close()
+            chromium.close()
     progress.finish()
     x, y = np.concatenate(xs), np.concatenate(ys)
     log.info("samples: %s (%s crops, and %s leading views of wide crops)", f"{len(x):,}", f"{total:,}",

@@ -1,0 +1,54 @@
+"""The screenshot stage survives a crashing or hanging Chromium (real browser, real faults)."""
+
+import logging
+import os
+import signal
+
+import pytest
+
+from model_build.browser import BrowserFailed, process_tree
+from model_build.hparams import HParams
+from model_build.icons import scan_svg_folder
+from model_build.screenshots import capture
+
+from .conftest import antd_icons
+
+HP = HParams(samples_per_icon=48, grid=8)  # 3 icons -> 3 sheets of 64 crops
+
+
+@pytest.fixture(scope="module")
+def icons(tmp_path_factory):
+    folder = antd_icons(tmp_path_factory.mktemp("icons"), ["outlined/home", "filled/home", "outlined/star"])
+    return scan_svg_folder(folder)[0]
+
+
+def test_a_crash_and_a_hang_are_survived_and_give_the_same_samples(icons, caplog):
+    x0, y0 = capture(icons, HP)
+    faults = []
+
+    def inject(k, pid):
+        if k == 1 and "crash" not in faults:  # the whole browser dies
+            faults.append("crash")
+            os.kill(pid, signal.SIGKILL)
+        elif k == 2 and "hang" not in faults:  # every Chromium process stops answering
+            faults.append("hang")
+            for p in process_tree(pid):
+                os.kill(p, signal.SIGSTOP)
+
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.iconsearch"):
+        x1, y1 = capture(icons, HP, timeout_s=3, on_sheet=inject)
+    assert faults == ["crash", "hang"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("crashed" in m and "sample sheet 2; restarting it (retry 1 of 3)" in m for m in messages)
+    assert any("did not answer within 3 s on sample sheet 3; restarting it" in m for m in messages)
+    # Sheets are seeded by number: redrawn sheets give exactly the samples of an undisturbed run.
+    assert (y0 == y1).all() and (x0 == x1).all()
+
+
+def test_a_browser_that_keeps_crashing_gives_up_with_a_clear_error(icons):
+    def crash_from_sheet_2(k, pid):
+        if k >= 1:
+            os.kill(pid, signal.SIGKILL)
+
+    with pytest.raises(BrowserFailed, match=r"failed 4 times in a row on sample sheet 2 .*crashed.*browser_path"):
+        capture(icons, HP, on_sheet=crash_from_sheet_2)
