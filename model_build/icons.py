@@ -64,17 +64,26 @@ def icon_id(root: Path, file: Path) -> str:
 
 
 def scan_svg_folder(root: Path) -> tuple[list[Icon], list[str]]:
-    """Every ``*.svg`` under ``root`` (recursively), sorted by id, and one warning per skipped file."""
-    icons, warnings = [], []
+    """Every ``*.svg`` under ``root`` (recursively), sorted by id, and one warning per skipped
+    file: broken SVGs, other files (hidden ones aside), and ids that clash (``a.svg``/``a.SVG``)."""
+    icons, warnings, seen = [], [], {}
     for file in sorted(root.rglob("*")):
-        if not file.is_file() or file.suffix.lower() != ".svg":
+        if not file.is_file() or any(part.startswith(".") for part in file.relative_to(root).parts):
+            continue  # .DS_Store, .git and the like are not icons, nor mistakes
+        if file.suffix.lower() != ".svg":
+            warnings.append(f"skipped {file}: not an SVG file (only *.svg files in the icon folder are used)")
             continue
-        data = file.read_bytes()
+        icon_id_ = icon_id(root, file)
+        if icon_id_ in seen:
+            warnings.append(f"skipped icon {file}: its id {icon_id_!r} is already used by {seen[icon_id_]}; "
+                            "rename one of them")
+            continue
         try:
-            icon = parse_svg(data, icon_id(root, file), file)
+            icon = parse_svg(file.read_bytes(), icon_id_, file)
         except ValueError as exc:
             warnings.append(f"skipped icon {file}: {exc}")
             continue
+        seen[icon_id_] = file
         icons.append(icon)
     return icons, warnings
 
@@ -83,6 +92,8 @@ def parse_svg(data: bytes, id: str, path: Path | None = None) -> Icon:
     """Parse and sanitize one SVG; ``ValueError`` says what is wrong with it."""
     if not data.strip():
         raise ValueError("the file is empty")
+    if b"\0" in data[:4096] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text has NULs
+        raise ValueError("it holds binary data, not SVG text (an image saved with the wrong extension?)")
     if b"<!ENTITY" in data or b"<!DOCTYPE" in data[:1000] and b"[" in data[:1000]:
         raise ValueError("DTD entities are not allowed in icons")
     try:

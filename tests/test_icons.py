@@ -21,7 +21,7 @@ def test_ids_are_relative_paths_without_suffix_sorted(tmp_path):
     icons, warnings = scan_svg_folder(tmp_path)
     assert [i.id for i in icons] == ["filled/deep/home", "outlined/home", "star"]
     assert [i.name for i in icons] == ["home", "home", "star"]
-    assert warnings == []
+    assert len(warnings) == 1 and "notes.txt: not an SVG file" in warnings[0]
 
 
 def test_digest_follows_content_not_name(tmp_path):
@@ -35,7 +35,7 @@ def test_digest_follows_content_not_name(tmp_path):
 @pytest.mark.parametrize("data, why", [
     (b"", "empty"),
     (b"<svg viewBox='0 0 1 1'><path d='M0 0'", "well-formed"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "well-formed"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary data, not SVG text"),
     (b"<html><body/></html>", "root element is <html>"),
     (b"<svg viewBox='0 0 1 1'><g/></svg>", "draws nothing"),
     (b"<svg><path d='M0 0h1'/></svg>", "viewBox"),
@@ -46,6 +46,25 @@ def test_broken_files_are_skipped_with_a_reason(tmp_path, data, why):
     icons, warnings = scan_svg_folder(tmp_path)
     assert [i.id for i in icons] == ["good"]
     assert len(warnings) == 1 and "bad.svg" in warnings[0] and why in warnings[0]
+
+
+def test_other_files_are_named_hidden_ones_ignored(tmp_path):
+    write(tmp_path, "good.svg", SQUARE)
+    write(tmp_path, "preview.png", b"\x89PNG")
+    write(tmp_path, ".DS_Store", b"\0\0")
+    write(tmp_path, ".git/config", b"[core]")
+    icons, warnings = scan_svg_folder(tmp_path)
+    assert [i.id for i in icons] == ["good"]
+    assert len(warnings) == 1 and "preview.png: not an SVG file" in warnings[0]
+
+
+def test_clashing_ids_name_both_files(tmp_path):
+    write(tmp_path, "home.SVG", SQUARE)
+    write(tmp_path, "home.svg", SQUARE.replace(b"h8", b"h7"))
+    icons, warnings = scan_svg_folder(tmp_path)
+    assert [i.id for i in icons] == ["home"] and icons[0].path.name == "home.SVG"
+    assert len(warnings) == 1
+    assert "home.svg" in warnings[0] and "'home' is already used by" in warnings[0] and "home.SVG" in warnings[0]
 
 
 def test_markup_is_sanitized():
