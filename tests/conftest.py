@@ -20,6 +20,23 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": LAUNCH_ARGS}
 
 
+# An icon file that tries everything: scripts, handlers, javascript: links, external fetches.
+# It still draws a shape, so it is a real icon once sanitized.
+HOSTILE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 24 24" '
+    'onload="window.__pwned=\'onload\'">'
+    '<script>window.__pwned = "script"</script>'
+    '<foreignObject width="9" height="9"><iframe xmlns="http://www.w3.org/1999/xhtml" src="javascript:parent.__pwned=\'iframe\'"/>'
+    '<img xmlns="http://www.w3.org/1999/xhtml" src="http://127.0.0.1:9/beacon-img" onerror="window.__pwned=\'onerror\'"/></foreignObject>'
+    '<image href="http://127.0.0.1:9/beacon-image" width="4" height="4"/>'
+    '<use xlink:href="http://127.0.0.1:9/beacon-use.svg#a"/>'
+    '<a href="javascript:window.__pwned=\'link\'"><path d="M2 2h20v4H2zM2 10h20v4H2z" onclick="window.__pwned=\'click\'"/></a>'
+    '<rect x="2" y="18" width="20" height="4" style="fill:url(http://127.0.0.1:9/beacon-css)"/>'
+    '<animate attributeName="x" to="0" begin="0s" onbegin="window.__pwned=\'animate\'"/>'
+    '</svg>'
+)
+
+
 def antd_icons(dest: Path, ids: list[str]) -> Path:
     """Copy some of Ant Design's real SVGs (installed by set-up from npm) into ``dest``."""
     if not ANTD.is_dir():

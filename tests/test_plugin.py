@@ -67,3 +67,36 @@ def test_one_icon_and_a_broken_file_strict_fails_plain_builds(tmp_path, static_s
         return iconsearch.search(c);
     }""")
     assert [r["id"] for r in result] == ["outlined/home"] and result[0]["score"] > 0.99
+
+
+@pytest.mark.slow
+def test_two_icons_one_of_them_hostile_build_sanitized_and_answer(tmp_path, static_server, page):
+    """The hostile icon reaches the grid and the model, but none of its scripts, handlers or
+    external references do; a two-icon site still answers searches."""
+    from .conftest import HOSTILE_SVG, antd_icons
+
+    antd_icons(tmp_path / "icons", ["outlined/home"])
+    (tmp_path / "icons/hostile.svg").write_text(HOSTILE_SVG)
+    write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 16, "training_epochs": 2,
+                          "training_finetune_epochs": 1, "training_batch_size": 16})
+    mkdocs_build(tmp_path, "--strict")  # sanitizing is not a warning: the file is a usable icon
+    index = next((tmp_path / "site/assets/iconsearch").glob("index-*.json")).read_text().lower()
+    for bad in ("script", "pwned", "onload", "onclick", "javascript", "beacon", "foreignobject"):
+        assert bad not in index, bad
+    requests, dialogs = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{static_server(tmp_path / 'site')}/icons/")
+    grid = page.locator(".iconsearch__grid li")
+    grid.nth(1).wait_for()
+    assert grid.count() == 2
+    page.locator(".iconsearch__grid li [data-id='hostile']").click()
+    result = page.evaluate("""async () => {
+        const c = document.createElement('canvas'); c.width = 48; c.height = 48;
+        const ctx = c.getContext('2d'); ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 48, 48);
+        ctx.fillStyle = '#000'; ctx.fillRect(4, 4, 40, 8); ctx.fillRect(4, 20, 40, 8); ctx.fillRect(4, 36, 40, 8);
+        return iconsearch.search(c);
+    }""")
+    assert result[0]["id"] == "hostile" and {r["id"] for r in result} == {"hostile", "outlined/home"}
+    assert page.evaluate("window.__pwned") is None and not dialogs
+    assert not [u for u in requests if "beacon" in u or "127.0.0.1:9" in u]

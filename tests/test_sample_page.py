@@ -52,3 +52,19 @@ def test_internal_ids_are_made_unique_per_icon():
                      b'<path filter="url(#a)" d="M0 0h5"/><use href="#a"/></svg>', "x")
     inner = themable(icon, "i7-")["inner"]
     assert 'id="i7-a"' in inner and "url(#i7-a)" in inner and 'href="#i7-a"' in inner and 'id="a"' not in inner
+
+
+def test_a_hostile_icon_runs_no_script_and_fetches_nothing_in_the_sample_page(page):
+    from .conftest import HOSTILE_SVG
+
+    icons = [parse_svg(HOSTILE_SVG.encode(), "hostile"),
+             parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"/></svg>', "square")]
+    requests, dialogs = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_content(render_page(icons, 4, 64, layout(np.array([0, 1] * 8), 64, 0, 0, 2)))
+    page.mouse.click(40, 40)  # a click on a drawn hostile icon
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("use[href='#i0']").count() >= 1  # it was drawn
+    assert not [u for u in requests if "beacon" in u] and not dialogs
