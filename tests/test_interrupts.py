@@ -48,7 +48,7 @@ def cache_files(site):
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def test_ctrl_c_in_screenshots_then_kill_in_training_then_a_build_completes(site):
+def test_interrupted_and_damaged_caches_are_recovered(site):
     # Ctrl-C while Chromium takes screenshots: the build stops, Chromium goes with it, no samples kept.
     build = start_build(site)
     wait_for(lambda: chromium_running(build.pid))
@@ -77,6 +77,23 @@ def test_ctrl_c_in_screenshots_then_kill_in_training_then_a_build_completes(site
     files = cache_files(site)
     assert any(f.startswith("models/") and f.endswith("manifest.json") for f in files)
     assert not [f for f in files if f.startswith(".tmp-")]
+    assert "using the cached model" in mkdocs_build(site).stderr
+
+    # Damage on disk is detected, logged and rebuilt: truncated weights, then a truncated
+    # screenshots file along with an edited manifest.
+    cache = site / ".cache/plugin/iconsearch"
+    weights = next(cache.glob("models/*/weights-*.bin"))
+    weights.write_bytes(weights.read_bytes()[:100])
+    result = mkdocs_build(site)
+    assert f"{weights.name} does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
+    assert "reusing" in result.stderr and "epoch 1/" in result.stderr
+    samples = next(cache.glob("samples/*.npz"))
+    samples.write_bytes(samples.read_bytes()[:1000])
+    manifest = next(cache.glob("models/*/manifest.json"))
+    manifest.write_text(manifest.read_text().replace('"files"', '"filez"'))
+    result = mkdocs_build(site)
+    assert "is damaged" in result.stderr and "rebuilding it" in result.stderr
+    assert f"cached samples {samples} are damaged" in result.stderr and "screenshots:" in result.stderr
     assert "using the cached model" in mkdocs_build(site).stderr
 
 
