@@ -211,3 +211,58 @@ def test_missing_model_shows_an_error_with_retry(site, static_server, page, tmp_
     weights.with_suffix(".gone").rename(weights)  # the file is back: a retry succeeds
     retry.click()
     page.locator(".iconsearch__match").first.wait_for(timeout=60_000)
+
+
+def png_bytes(img) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def odd_images(star_png: bytes) -> dict:
+    """Files readers do paste: each with what the widget should answer."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    star = Image.open(io.BytesIO(star_png)).convert("RGBA")
+    huge = Image.new("L", (12_000, 12_000), 255)  # a 144-megapixel screenshot of one big star
+    huge.paste(star.convert("L").resize((9_000, 9_000 * star.height // star.width)), (1_500, 1_500))
+    alpha = Image.new("RGBA", star.size, (0, 0, 0, 0))  # the star's shape in alpha only
+    alpha.putalpha(Image.eval(star.convert("L"), lambda v: 255 - v))
+    frames = [star.convert("RGB"), Image.new("RGB", star.size, "#123456")]
+    gif = io.BytesIO()
+    frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    one = Image.new("RGB", (1, 1), "#000")
+    return {
+        "one-pixel.png": ("image/png", png_bytes(one), "No icon found"),
+        "huge.png": ("image/png", png_bytes(huge), "filled/star"),
+        "transparent.png": ("image/png", png_bytes(alpha), "filled/star"),
+        "animated.gif": ("image/gif", gif.getvalue(), "filled/star"),  # its first frame
+    }
+
+
+def test_odd_images_get_an_answer_or_a_message_and_never_freeze(icons_page):
+    page, base, svgs = icons_page
+    star = render_icon(page, svgs["filled/star"], fg="#000000", bg="#ffffff")
+    cases = odd_images(star)
+    svg_file = svgs["filled/star"].replace("<svg ", '<svg width="48" height="48" ', 1).encode()
+    cases["star.svg"] = ("image/svg+xml", svg_file, "filled/star")
+    page.goto(f"{base}/icons/")
+    page.evaluate("iconsearch.ready()")  # loading the model is not what is measured here
+    page.evaluate("""() => { window.__longest = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
+        window.__longest = Math.max(window.__longest, e.duration); }).observe({type: 'longtask'}); }""")
+    status = page.locator(".iconsearch__status")
+    for name, (mime, data, expected) in cases.items():
+        upload(page, name, mime, data)
+        if "/" in expected:
+            page.wait_for_function("id => document.querySelector('.iconsearch__match .iconsearch__icon')?.dataset.id === id"
+                                   " && !document.querySelector('.iconsearch--busy')", arg=expected, timeout=60_000)
+        else:
+            status.filter(has_text=expected).wait_for(timeout=60_000)
+        page.evaluate("document.querySelector('.iconsearch__results').innerHTML = ''")  # the next answer is new
+    # Big images are decoded and shrunk off the main thread, and the preview is the shrunk copy:
+    # no task held the page for long (a full-size <img> preview of the huge file took ~750 ms here).
+    assert page.evaluate("window.__longest") < 600

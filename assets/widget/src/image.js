@@ -29,7 +29,13 @@ async function decodeBlob(blob) {
     throw new QueryError(`"${blob.name || blob.type}" is not an image. Use a PNG, JPEG, GIF, WebP or SVG screenshot.`);
   }
   try {
-    const bitmap = await createImageBitmap(blob);
+    // Big screenshots are decoded and shrunk off the main thread: the page never stalls on them.
+    const size = await headerSize(blob);
+    const scale = size ? Math.min(1, MAX_SIDE / Math.max(size[0], size[1])) : 1;
+    const bitmap = scale < 1
+      ? await createImageBitmap(blob, { resizeWidth: Math.max(1, Math.round(size[0] * scale)),
+        resizeHeight: Math.max(1, Math.round(size[1] * scale)), resizeQuality: 'high' })
+      : await createImageBitmap(blob);
     return [bitmap, bitmap.width, bitmap.height];
   } catch (err) {
     // SVG files (and some formats) only decode through an <img>.
@@ -46,6 +52,34 @@ async function decodeBlob(blob) {
       URL.revokeObjectURL(url);
     }
   }
+}
+
+// [width, height] from the file's header (PNG, GIF, JPEG, WebP, BMP), or null: only to decide
+// whether to shrink while decoding, so a wrong guess costs speed, never correctness.
+export async function headerSize(blob) {
+  const b = new Uint8Array(await blob.slice(0, 65536).arrayBuffer());
+  const v = new DataView(b.buffer);
+  const ascii = (at, n) => String.fromCharCode(...b.subarray(at, at + n));
+  if (b.length >= 24 && ascii(1, 3) === 'PNG') return [v.getUint32(16), v.getUint32(20)];
+  if (b.length >= 10 && ascii(0, 3) === 'GIF') return [v.getUint16(6, true), v.getUint16(8, true)];
+  if (b.length >= 26 && ascii(0, 2) === 'BM') return [v.getInt32(18, true), Math.abs(v.getInt32(22, true))];
+  if (b.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    const kind = ascii(12, 4);
+    if (kind === 'VP8X') return [1 + (v.getUint32(24, true) & 0xffffff), 1 + (v.getUint32(27, true) & 0xffffff)];
+    if (kind === 'VP8L') { const bits = v.getUint32(21, true); return [1 + (bits & 0x3fff), 1 + ((bits >> 14) & 0x3fff)]; }
+    if (kind === 'VP8 ') return [v.getUint16(26, true) & 0x3fff, v.getUint16(28, true) & 0x3fff];
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) { // JPEG: the first start-of-frame marker
+    for (let i = 2; i + 9 < b.length;) {
+      if (b[i] !== 0xff) return null;
+      const marker = b[i + 1];
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return [v.getUint16(i + 7), v.getUint16(i + 5)];
+      }
+      i += 2 + v.getUint16(i + 2);
+    }
+  }
+  return null;
 }
 
 function makeCanvas(w, h) {

@@ -91,6 +91,8 @@ function createApi() {
         return match;
       });
     },
+    /** Any image input -> RGBA ImageData, at most MAX_SIDE pixels a side. */
+    toImageData,
     QueryError,
   };
   return api;

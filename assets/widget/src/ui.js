@@ -44,7 +44,9 @@ async function copy(text) {
 export function mountUI(root, api) {
   root.classList.add('iconsearch');
   const input = h('input', { type: 'file', accept: 'image/*', hidden: '', class: 'iconsearch__file' });
-  const preview = h('img', { class: 'iconsearch__preview', alt: '', hidden: '' });
+  // A canvas of the bounded pixels, not an <img> of the file: a huge screenshot is decoded once,
+  // off the main thread, and never painted at full size.
+  const preview = h('canvas', { class: 'iconsearch__preview', 'aria-hidden': 'true', hidden: '' });
   const drop = h('div', { class: 'iconsearch__drop', tabindex: '0', role: 'button', 'aria-label': STRINGS.drop },
     preview, h('span', { class: 'iconsearch__hint' }, STRINGS.drop), input);
   const status = h('div', { class: 'iconsearch__status', role: 'status', 'aria-live': 'polite' });
@@ -75,16 +77,16 @@ export function mountUI(root, api) {
   let lastQuery = null;
   async function run(image) {
     lastQuery = image;
-    if (image instanceof Blob) {
-      if (preview.src) URL.revokeObjectURL(preview.src);
-      preview.src = URL.createObjectURL(image);
-      preview.hidden = false;
-    }
     results.replaceChildren();
     setStatus(api.backend ? STRINGS.searching : STRINGS.loading);
     root.classList.add('iconsearch--busy');
     try {
-      const matches = await api.search(image, 5);
+      const data = await api.toImageData(image);
+      preview.width = data.width;
+      preview.height = data.height;
+      preview.getContext('2d').putImageData(data, 0, 0);
+      preview.hidden = false;
+      const matches = await api.search(data, 5);
       const byId = new Map(api.icons.map((i) => [i.id, i]));
       if (!matches.length) setStatus(STRINGS.noIcon);
       else setStatus('');
