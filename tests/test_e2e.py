@@ -53,6 +53,11 @@ def test_site_files(site):
     assert model["weightsManifest"][0]["paths"] == [weights.name]
     assert {w["quantization"]["dtype"] for w in model["weightsManifest"][0]["weights"] if "quantization" in w} == {"uint8"}
     assert (out / "iconsearch.js").exists() and list(out.glob("*.wasm"))
+    # Every model file is named by its content: a rebuilt site can't mix old weights with new labels.
+    import hashlib
+
+    for path in [weights, *out.glob("model-*.json"), *out.glob("index-*.json")]:
+        assert path.stem.split("-", 1)[1] == hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.name
     page = (root / "site/icons/index.html").read_text()
     assert "data-iconsearch" in page and "../assets/iconsearch/iconsearch.js" in page
     # The marker placed the widget in another page, between the text around it.

@@ -47,6 +47,16 @@ def test_identical_drawings_are_twins():
     assert twin_groups([a, c, b]) == [[0, 2], [1]]
 
 
+def test_twins_are_reported_by_name(caplog):
+    from model_build.pipeline import class_groups
+
+    a = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"/></svg>', "filled/a")
+    b = parse_svg(b'<svg viewBox="0 0 4 4"><rect width="4" height="4"></rect></svg>', "outlined/a")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.iconsearch"):
+        assert class_groups([a, b]) == [[0, 1]]
+    assert "filled/a and outlined/a draw exactly the same icon; a search finds them together" in caplog.text
+
+
 def test_internal_ids_are_made_unique_per_icon():
     icon = parse_svg(b'<svg viewBox="0 0 9 9"><defs><filter id="a"><feOffset dy="1"/></filter></defs>'
                      b'<path filter="url(#a)" d="M0 0h5"/><use href="#a"/></svg>', "x")
