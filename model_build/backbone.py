@@ -57,7 +57,8 @@ def load(directory: Path | None = None) -> Backbone:
     record = json.loads(record_file.read_text())
     data = npz.read_bytes()
     if hashlib.sha256(data).hexdigest() != record["sha256"]:
-        raise BackboneError(f"the pretrained backbone {npz} is damaged (checksum mismatch): reinstall mkdocs-iconsearch")
+        raise BackboneError(f"the pretrained backbone {npz} is damaged (checksum mismatch): reinstall mkdocs-iconsearch, "
+                            "or set `training_backbone: none` to train from scratch (slower)")
     with np.load(npz) as arrays:
         trunk = [arrays[k] for k in sorted(arrays.files) if k.startswith("trunk_")]
         embedding = [arrays[k] for k in sorted(arrays.files) if k.startswith("embedding_")]

@@ -141,9 +141,18 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     A sheet is seeded by its number, so a sheet drawn again after a crash gives the same samples.
     ``on_sheet(k, browser_pid)`` is called before each attempt at sheet k (tests inject faults).
     """
+    import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
     from playwright.sync_api import sync_playwright
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # Playwright's sync API refuses to run inside an event loop (Jupyter, async callers)
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(capture, icons, hp, browser_path, timeout_s=timeout_s, on_sheet=on_sheet).result()
 
     per_sheet = hp.grid * hp.grid
     sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed)

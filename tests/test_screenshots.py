@@ -52,3 +52,14 @@ def test_a_browser_that_keeps_crashing_gives_up_with_a_clear_error(icons):
 
     with pytest.raises(BrowserFailed, match=r"failed 4 times in a row on sample sheet 2 .*crashed.*browser_path"):
         capture(icons, HP, on_sheet=crash_from_sheet_2)
+
+
+def test_capture_works_inside_an_event_loop(icons):
+    """Jupyter and async callers run an event loop, where Playwright's sync API refuses to start."""
+    import asyncio
+
+    async def main():
+        return capture(icons, HParams(samples_per_icon=16, grid=4))
+
+    x, y = asyncio.run(main())
+    assert len(x) == len(y) >= 48
