@@ -61,5 +61,9 @@ def test_capture_works_inside_an_event_loop(icons):
     async def main():
         return capture(icons, HParams(samples_per_icon=16, grid=4))
 
-    x, y = asyncio.run(main())
+    # In a thread of its own: pytest-playwright may already run a loop in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        x, y = thread.submit(asyncio.run, main()).result()
     assert len(x) == len(y) >= 48

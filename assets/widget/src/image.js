@@ -10,7 +10,15 @@ export async function toImageData(image) {
     canvas.getContext('2d').putImageData(image, 0, 0);
     return draw(canvas, image.width, image.height);
   }
-  if (typeof Blob !== 'undefined' && image instanceof Blob) return draw(...(await decodeBlob(image)));
+  if (typeof Blob !== 'undefined' && image instanceof Blob) {
+    checkType(image);
+    const size = await headerSize(image);
+    if (size && Math.max(size[0], size[1]) > MAX_SIDE) {
+      const shrunk = await shrinkInWorker(image, size).catch(() => null);
+      if (shrunk) return shrunk;
+    }
+    return draw(...(await decodeBlob(image)));
+  }
   if (typeof HTMLImageElement !== 'undefined' && image instanceof HTMLImageElement) {
     if (!image.complete) await image.decode();
     if (!image.naturalWidth) throw new QueryError('The image could not be decoded.');
@@ -24,18 +32,53 @@ export async function toImageData(image) {
   throw new QueryError('Unsupported input: pass an image, canvas, ImageBitmap, ImageData, Blob or File.');
 }
 
-async function decodeBlob(blob) {
+function checkType(blob) {
   if (blob.type && !blob.type.startsWith('image/')) {
     throw new QueryError(`"${blob.name || blob.type}" is not an image. Use a PNG, JPEG, GIF, WebP or SVG screenshot.`);
   }
+}
+
+// Big screenshots are decoded and shrunk in a worker: even 12,000 x 12,000 pixels never hold up
+// the page. The worker is made from a string (no extra file to serve) and reused; where a
+// Content-Security-Policy forbids it, the caller falls back to the main thread.
+const WORKER_SOURCE = `onmessage = async ({ data: { id, blob, w, h } }) => {
   try {
-    // Big screenshots are decoded and shrunk off the main thread: the page never stalls on them.
-    const size = await headerSize(blob);
-    const scale = size ? Math.min(1, MAX_SIDE / Math.max(size[0], size[1])) : 1;
-    const bitmap = scale < 1
-      ? await createImageBitmap(blob, { resizeWidth: Math.max(1, Math.round(size[0] * scale)),
-        resizeHeight: Math.max(1, Math.round(size[1] * scale)), resizeQuality: 'high' })
-      : await createImageBitmap(blob);
+    const bitmap = await createImageBitmap(blob, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
+    const ctx = new OffscreenCanvas(w, h).getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const pixels = ctx.getImageData(0, 0, w, h);
+    postMessage({ id, pixels }, [pixels.data.buffer]);
+  } catch (err) {
+    postMessage({ id, error: String(err) });
+  }
+};`;
+let worker = null;
+let jobs = 0;
+
+function shrinkInWorker(blob, [width, height]) {
+  if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return Promise.reject(new Error('no worker'));
+  if (!worker) worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+  const scale = MAX_SIDE / Math.max(width, height);
+  const w = Math.max(1, Math.round(width * scale)), h = Math.max(1, Math.round(height * scale));
+  const id = ++jobs;
+  return new Promise((resolve, reject) => {
+    const done = (ev) => {
+      if (ev.data && ev.data.id !== id) return;
+      worker.removeEventListener('message', done);
+      worker.removeEventListener('error', done);
+      if (ev.data && ev.data.pixels) resolve(ev.data.pixels);
+      else reject(new Error((ev.data && ev.data.error) || 'worker failed'));
+    };
+    worker.addEventListener('message', done);
+    worker.addEventListener('error', done);
+    worker.postMessage({ id, blob, w, h });
+  });
+}
+
+async function decodeBlob(blob) {
+  try {
+    const bitmap = await createImageBitmap(blob);
     return [bitmap, bitmap.width, bitmap.height];
   } catch (err) {
     // SVG files (and some formats) only decode through an <img>.
