@@ -10,12 +10,17 @@ _DEFAULTS = HParams()
 
 class IconsearchConfig(Config):
     enabled = opt.Type(bool, default=True)
-    # A folder of SVGs, relative to mkdocs.yml, searched recursively.
-    icons = opt.Optional(opt.Type(str))
+    # Where the icons are: a folder of SVGs (relative to mkdocs.yml, searched recursively) or a
+    # glob, or a list of sources: `- path: <folder or glob>`, `- iconify: <icons.json>`,
+    # `- material: material|fontawesome|octicons|simple`, each with optional `prefix` (for ids)
+    # and `snippet` (what a click copies, e.g. ":material-{name}:"). See model_build/sources.py.
+    icons = opt.Optional(opt.Type((str, list)))
     # Where the widget goes: this page is generated when the docs have none. A
     # `<!-- iconsearch -->` marker in any page places the widget there too.
     page = opt.Type(str, default="icons/")
     cache_dir = opt.Type(str, default=".cache/plugin/iconsearch")
+    # The widget's language (en, zh, de, fr, es, ja); unset: the theme's language, else English.
+    language = opt.Optional(opt.Type(str))
     # A Chromium or Chrome executable; found automatically when unset.
     browser_path = opt.Optional(opt.Type(str))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import shutil
 from pathlib import Path
 
@@ -10,9 +12,23 @@ MARKER = "<!-- iconsearch -->"
 SITE_DIR = "assets/iconsearch"  # inside site_dir
 
 
-def widget_html(base_url: str, manifest: dict) -> str:
+def snippets_json(icons) -> tuple[str, bytes] | None:
+    """``(file name, bytes)`` of the icons' snippets ({id: snippet}), or None when no source has
+    a snippet template; the name carries a content hash like the model's files."""
+    snippets = {i.id: i.snippet for i in icons if i.snippet}
+    if not snippets:
+        return None
+    data = json.dumps(snippets, separators=(",", ":"), ensure_ascii=False).encode()
+    return f"snippets-{hashlib.sha256(data).hexdigest()[:10]}.json", data
+
+
+def widget_html(base_url: str, manifest: dict, snippets: tuple[str, bytes] | None = None,
+                language: str = "en") -> str:
     """The container the widget mounts into; ``base_url`` is relative to the page."""
-    attrs = {"data-base": base_url, "data-model": manifest["model"], "data-index": manifest["index"]}
+    attrs = {"data-base": base_url, "data-model": manifest["model"], "data-index": manifest["index"],
+             "data-lang": language}
+    if snippets:
+        attrs["data-snippets"] = snippets[0]
     data = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
     return f'<div class="iconsearch" data-iconsearch {data}><noscript>The icon search needs JavaScript.</noscript></div>'
 
@@ -26,10 +42,14 @@ def generated_page(title: str = "Icons") -> str:
     return f"# {title}\n\nFind an icon from a screenshot, or browse them all.\n\n{MARKER}\n"
 
 
-def copy_site_files(bundle_dir: Path, model_dir: Path, manifest: dict, site_dir: Path) -> Path:
-    """The widget bundle (JS, CSS, wasm) and this model's files, into ``site_dir/assets/iconsearch``."""
+def copy_site_files(bundle_dir: Path, model_dir: Path, manifest: dict, site_dir: Path,
+                    snippets: tuple[str, bytes] | None = None) -> Path:
+    """The widget bundle (JS, CSS, wasm), this model's files and the snippets, into
+    ``site_dir/assets/iconsearch``."""
     dest = Path(site_dir) / SITE_DIR
     shutil.copytree(bundle_dir, dest, dirs_exist_ok=True)
     for name in (manifest["model"], manifest["weights"], manifest["index"]):
         shutil.copy2(model_dir / name, dest / name)
+    if snippets:
+        (dest / snippets[0]).write_bytes(snippets[1])
     return dest

@@ -13,19 +13,22 @@ from mkdocs.utils import get_relative_url
 from model_build import LOGGER_NAME
 from model_build.backbone import BackboneError
 from model_build.browser import BrowserFailed, BrowserNotFound
-from model_build.icons import IconSetError, scan_svg_folder
+from model_build.icons import IconSetError
+from model_build.sources import parse_sources, scan_sources
 from model_build.resources import widget_bundle_dir
 
 from .cache import ModelCache, model_key
 from .config import IconsearchConfig
-from .injection import MARKER, SITE_DIR, copy_site_files, generated_page, head_tags, widget_html
+from .injection import (MARKER, SITE_DIR, copy_site_files, generated_page, head_tags, snippets_json,
+                        widget_html)
 
 log = logging.getLogger(LOGGER_NAME)
 
 
 class IconsearchPlugin(BasePlugin[IconsearchConfig]):
     def __init__(self):
-        self.icons_dir: Path | None = None
+        self.root: Path | None = None
+        self.sources = []
         self.cache: ModelCache | None = None
         self.manifest: dict | None = None
         self.widget_pages: set[str] = set()
@@ -36,25 +39,32 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
-        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = Path(config.config_file_path or ".").resolve().parent
         if not self.config.icons:
             raise PluginError("iconsearch: set the `icons` option to a folder of SVG files "
-                              "(relative to mkdocs.yml), e.g. `icons: icons/`")
-        self.icons_dir = (root / self.config.icons).resolve()
-        if not self.icons_dir.is_dir():
-            raise PluginError(f"iconsearch: option `icons`: the folder {self.icons_dir} does not exist; "
-                              "create it or fix the path (it is relative to mkdocs.yml)")
-        self.cache = ModelCache(root / self.config.cache_dir)
+                              "(relative to mkdocs.yml), e.g. `icons: icons/`, or to a list of sources")
+        try:
+            self.sources = parse_sources(self.config.icons)
+        except IconSetError as exc:
+            raise PluginError(f"iconsearch: {exc}") from None
+        self.cache = ModelCache(self.root / self.config.cache_dir)
         self.page_sources = _page_sources(self.config.page)
+        theme = config.theme
+        self.language = self.config.language or theme.get("language") or theme.get("locale") or "en"
 
     def on_pre_build(self, config):
         if not self.config.enabled:
             return
-        icons, warnings = scan_svg_folder(self.icons_dir)
+        try:
+            icons, warnings = scan_sources(self.sources, self.root)
+        except IconSetError as exc:
+            raise PluginError(f"iconsearch: {exc}") from None
         for warning in warnings:
             log.warning("iconsearch: %s", warning)
         if not icons:
-            raise PluginError(f"iconsearch: option `icons`: no usable SVG files in {self.icons_dir}; "
+            where = ", ".join(str((self.root / s.where).resolve()) if s.kind == "path" else s.describe()
+                              for s in self.sources)
+            raise PluginError(f"iconsearch: option `icons`: no usable SVG files in {where}; "
                               "add some *.svg files or point `icons` at another folder")
         hp = self.config.hparams()
         key = model_key(icons, hp)
@@ -68,6 +78,8 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         else:
             log.info("iconsearch: using the cached model for %d icons (cache key %s)", len(icons), key)
         self.manifest, self.model_dir = manifest, self.cache.entry(key)
+        # Snippets are not part of the model: a new template never retrains.
+        self.snippets = snippets_json(icons)
 
     def on_files(self, files, config):
         if not self.config.enabled or not self.page_sources:
@@ -82,13 +94,16 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         if MARKER not in markdown and page.file.src_uri not in self.page_sources:
             return markdown
         base = get_relative_url(SITE_DIR, page.url) + "/"
-        html = widget_html(base, self.manifest)
+        html = widget_html(base, self.manifest, self.snippets, self.language)
         markdown = markdown.replace(MARKER, html, 1) if MARKER in markdown else f"{markdown}\n\n{html}\n"
         self.widget_pages.add(page.file.src_uri)
         return markdown
 
     def on_post_page(self, output, page, config):
-        if not self.config.enabled or page.file.src_uri not in self.widget_pages:
+        # Material's instant navigation never reloads <head>: its pages all carry the (small)
+        # loader, which mounts the widget when a page that has one is swapped in.
+        instant = config.theme.name == "material"
+        if not self.config.enabled or (page.file.src_uri not in self.widget_pages and not instant):
             return output
         tags = head_tags(get_relative_url(SITE_DIR, page.url) + "/")
         return output.replace("</head>", f"{tags}</head>", 1) if "</head>" in output else tags + output
@@ -100,12 +115,14 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             bundle = widget_bundle_dir()
         except FileNotFoundError as exc:
             raise PluginError(f"iconsearch: {exc}") from None
-        copy_site_files(bundle, self.model_dir, self.manifest, Path(config.site_dir))
+        copy_site_files(bundle, self.model_dir, self.manifest, Path(config.site_dir), self.snippets)
         self.widget_pages.clear()
 
     def on_serve(self, server, config, builder):
-        if self.config.enabled and self.icons_dir:
-            server.watch(str(self.icons_dir))
+        if self.config.enabled and self.root:
+            for source in self.sources:
+                if source.kind != "material":  # a path, a glob's folder or an Iconify file
+                    server.watch(str(self.root / source.where.split("*", 1)[0]))
         return server
 
 

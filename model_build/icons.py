@@ -47,6 +47,7 @@ class Icon:
     root_attrs: tuple[tuple[str, str], ...]
     inner: str  # sanitized child markup, without the <svg> root
     path: Path | None = field(default=None, compare=False)
+    snippet: str = field(default="", compare=False)  # what a click copies (sources.py); "" -> the id
 
     @property
     def name(self) -> str:
@@ -63,15 +64,17 @@ def icon_id(root: Path, file: Path) -> str:
     return file.relative_to(root).with_suffix("").as_posix()
 
 
-def scan_svg_folder(root: Path) -> tuple[list[Icon], list[str]]:
+def scan_svg_folder(root: Path, other_files: bool = True) -> tuple[list[Icon], list[str]]:
     """Every ``*.svg`` under ``root`` (recursively), sorted by id, and one warning per skipped
-    file: broken SVGs, other files (hidden ones aside), and ids that clash (``a.svg``/``a.SVG``)."""
+    file: broken SVGs, other files (hidden ones aside; none with ``other_files=False``, for
+    packages' folders with licences in them), and ids that clash (``a.svg``/``a.SVG``)."""
     icons, warnings, seen = [], [], {}
     for file in sorted(root.rglob("*")):
         if not file.is_file() or any(part.startswith(".") for part in file.relative_to(root).parts):
             continue  # .DS_Store, .git and the like are not icons, nor mistakes
         if file.suffix.lower() != ".svg":
-            warnings.append(f"skipped {file}: not an SVG file (only *.svg files in the icon folder are used)")
+            if other_files:
+                warnings.append(f"skipped {file}: not an SVG file (only *.svg files in the icon folder are used)")
             continue
         icon_id_ = icon_id(root, file)
         if icon_id_ in seen:

@@ -17,6 +17,7 @@ function config(el) {
     base,
     modelUrl: new URL(el?.dataset.model || 'model.json', base).href,
     indexUrl: new URL(el?.dataset.index || 'index.json', base).href,
+    snippetsUrl: el?.dataset.snippets ? new URL(el.dataset.snippets, base).href : null,
   };
 }
 
@@ -29,17 +30,19 @@ function createApi() {
     backend: null,
     loadIndex() {
       if (!indexPromise) {
-        const { indexUrl } = config(findContainer());
-        indexPromise = fetch(indexUrl)
-          .then((r) => {
-            if (!r.ok) throw new Error(`could not load ${indexUrl} (HTTP ${r.status})`);
-            return r.json();
-          })
-          .then((index) => {
+        const { indexUrl, snippetsUrl } = config(findContainer());
+        const load = (url) => fetch(url).then((r) => {
+          if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
+          return r.json();
+        });
+        indexPromise = Promise.all([load(indexUrl), snippetsUrl ? load(snippetsUrl) : {}])
+          .then(([index, snippets]) => {
             if (index.preprocess_version !== PREPROCESS_VERSION) {
               throw new Error('the model was built for another widget version: rebuild the site');
             }
-            api.icons = index.icons.map((icon) => ({ ...icon, name: icon.id.split('/').pop() }));
+            api.icons = index.icons.map((icon) => ({
+              ...icon, name: icon.id.split('/').pop(), ...(snippets[icon.id] ? { snippet: snippets[icon.id] } : {}),
+            }));
             // One model output per class; icons that draw the same pixels share a class.
             api.classes = index.classes || api.icons.map((_, i) => [i]);
             api.imageSize = index.image_size;
@@ -87,6 +90,7 @@ function createApi() {
       return order.map((c) => {
         const [first, ...others] = api.classes[c].map((i) => api.icons[i]);
         const match = { id: first.id, name: first.name, score: scores[c] };
+        if (first.snippet) match.snippet = first.snippet;
         if (others.length) match.twins = others.map((i) => i.id);
         return match;
       });
@@ -101,13 +105,20 @@ function createApi() {
 const api = window.iconsearch || createApi();
 window.iconsearch = api;
 
+let unmount = null;
+
 function init() {
   const el = findContainer();
   if (el && !el.dataset.iconsearchMounted) {
+    if (unmount) unmount(); // the widget of the page we left (instant navigation)
     el.dataset.iconsearchMounted = '1';
-    mountUI(el, api);
+    unmount = mountUI(el, api);
   }
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
 else init();
+// Material for MkDocs' instant navigation swaps pages without a reload and announces each one
+// on its `document$` observable: mount the widget on every page that has one.
+if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(() => init());
+else document.addEventListener('DOMContentLoaded', () => window.document$?.subscribe?.(() => init()));

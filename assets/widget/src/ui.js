@@ -1,16 +1,85 @@
 // The widget's DOM: a drop zone (click, drag and drop, paste), top matches, and the icon grid.
-const STRINGS = {
-  drop: 'Drop a screenshot here, paste it (Ctrl/Cmd+V) or click to choose a file',
-  loading: 'Loading the model…',
-  searching: 'Searching…',
-  noIcon: 'No icon found in this image: try a tighter crop.',
-  failed: 'The icon model could not be loaded',
-  retry: 'Retry',
-  filter: 'Filter icons by name',
-  copied: 'Copied',
-  count: (n, total) => (n === total ? `${total} icons` : `${n} of ${total} icons`),
-  results: 'Best matches (click to copy the id)',
+// Strings by language: the widget's `data-lang` (the plugin's `language` option, else the
+// theme's), else the page's <html lang>, else English.
+export const LANGUAGES = {
+  en: {
+    drop: 'Drop a screenshot here, paste it (Ctrl/Cmd+V) or click to choose a file',
+    loading: 'Loading the model…',
+    searching: 'Searching…',
+    noIcon: 'No icon found in this image: try a tighter crop.',
+    failed: 'The icon model could not be loaded',
+    retry: 'Retry',
+    filter: 'Filter icons by name',
+    copied: 'Copied',
+    count: (n, total) => (n === total ? `${total} icons` : `${n} of ${total} icons`),
+    results: 'Best matches (click to copy)',
+  },
+  zh: {
+    drop: '将截图拖放到此处、粘贴（Ctrl/Cmd+V）或点击选择文件',
+    loading: '正在加载模型…',
+    searching: '正在搜索…',
+    noIcon: '图片中未找到图标：请裁剪得更紧凑一些。',
+    failed: '无法加载图标模型',
+    retry: '重试',
+    filter: '按名称筛选图标',
+    copied: '已复制',
+    count: (n, total) => (n === total ? `共 ${total} 个图标` : `${total} 个图标中的 ${n} 个`),
+    results: '最佳匹配（点击复制）',
+  },
+  de: {
+    drop: 'Screenshot hier ablegen, einfügen (Strg/Cmd+V) oder klicken, um eine Datei zu wählen',
+    loading: 'Modell wird geladen …',
+    searching: 'Suche läuft …',
+    noIcon: 'Kein Symbol in diesem Bild gefunden: enger zuschneiden.',
+    failed: 'Das Symbolmodell konnte nicht geladen werden',
+    retry: 'Erneut versuchen',
+    filter: 'Symbole nach Namen filtern',
+    copied: 'Kopiert',
+    count: (n, total) => (n === total ? `${total} Symbole` : `${n} von ${total} Symbolen`),
+    results: 'Beste Treffer (zum Kopieren klicken)',
+  },
+  fr: {
+    drop: 'Déposez une capture ici, collez-la (Ctrl/Cmd+V) ou cliquez pour choisir un fichier',
+    loading: 'Chargement du modèle…',
+    searching: 'Recherche…',
+    noIcon: 'Aucune icône trouvée dans cette image : recadrez plus serré.',
+    failed: 'Le modèle d’icônes n’a pas pu être chargé',
+    retry: 'Réessayer',
+    filter: 'Filtrer les icônes par nom',
+    copied: 'Copié',
+    count: (n, total) => (n === total ? `${total} icônes` : `${n} sur ${total} icônes`),
+    results: 'Meilleures correspondances (cliquez pour copier)',
+  },
+  es: {
+    drop: 'Suelta aquí una captura, pégala (Ctrl/Cmd+V) o haz clic para elegir un archivo',
+    loading: 'Cargando el modelo…',
+    searching: 'Buscando…',
+    noIcon: 'No se encontró ningún icono en esta imagen: recorta más ajustado.',
+    failed: 'No se pudo cargar el modelo de iconos',
+    retry: 'Reintentar',
+    filter: 'Filtrar iconos por nombre',
+    copied: 'Copiado',
+    count: (n, total) => (n === total ? `${total} iconos` : `${n} de ${total} iconos`),
+    results: 'Mejores coincidencias (haz clic para copiar)',
+  },
+  ja: {
+    drop: 'スクリーンショットをここにドロップ、貼り付け（Ctrl/Cmd+V）、またはクリックしてファイルを選択',
+    loading: 'モデルを読み込み中…',
+    searching: '検索中…',
+    noIcon: 'この画像にアイコンが見つかりません。もっと狭く切り取ってください。',
+    failed: 'アイコンモデルを読み込めませんでした',
+    retry: '再試行',
+    filter: '名前でアイコンを絞り込む',
+    copied: 'コピーしました',
+    count: (n, total) => (n === total ? `${total} 個のアイコン` : `${total} 個中 ${n} 個のアイコン`),
+    results: '最も近い候補（クリックでコピー）',
+  },
 };
+
+export function strings(lang) {
+  const code = String(lang || '').toLowerCase().split(/[-_]/)[0];
+  return LANGUAGES[code] || LANGUAGES.en;
+}
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -42,6 +111,7 @@ async function copy(text) {
 }
 
 export function mountUI(root, api) {
+  const STRINGS = strings(root.dataset.lang || document.documentElement.lang);
   root.classList.add('iconsearch');
   const input = h('input', { type: 'file', accept: 'image/*', hidden: '', class: 'iconsearch__file' });
   // A canvas of the bounded pixels, not an <img> of the file: a huge screenshot is decoded once,
@@ -63,16 +133,19 @@ export function mountUI(root, api) {
     if (retry) status.append(' ', h('button', { type: 'button', class: 'iconsearch__retry', onclick: retry }, STRINGS.retry));
   };
 
-  const copyButton = (icon, extra) => h('button', {
-    type: 'button', class: 'iconsearch__icon', title: icon.id, 'data-id': icon.id,
+  // A click copies the icon's snippet (its source's template, e.g. ":material-home:"), else its id.
+  const copyButton = (icon, extra, showSnippet = false) => h('button', {
+    type: 'button', class: 'iconsearch__icon', title: icon.snippet || icon.id, 'data-id': icon.id,
     onclick: async (ev) => {
       const btn = ev.currentTarget; // null once the handler awaits
-      await copy(icon.id);
+      const text = icon.snippet || icon.id;
+      await copy(text);
       btn.classList.add('iconsearch__icon--copied');
-      setStatus(`${STRINGS.copied}: ${icon.id}`);
+      setStatus(`${STRINGS.copied}: ${text}`);
       setTimeout(() => btn.classList.remove('iconsearch__icon--copied'), 1200);
     },
-  }, iconImage(icon), h('span', { class: 'iconsearch__id' }, icon.id), extra);
+  }, iconImage(icon), h('span', { class: 'iconsearch__id' }, icon.id),
+  showSnippet && icon.snippet ? h('code', { class: 'iconsearch__snippet' }, icon.snippet) : null, extra);
 
   let lastQuery = null;
   async function run(image) {
@@ -94,7 +167,7 @@ export function mountUI(root, api) {
         copyButton(byId.get(m.id), h('span', { class: 'iconsearch__score' },
           h('span', { class: 'iconsearch__track' },
             h('span', { class: 'iconsearch__bar', style: `width:${(m.score * 100).toFixed(1)}%` })),
-          h('span', { class: 'iconsearch__pct' }, `${(m.score * 100).toFixed(1)}%`))))));
+          h('span', { class: 'iconsearch__pct' }, `${(m.score * 100).toFixed(1)}%`)), true))));
     } catch (err) {
       if (err instanceof api.QueryError) setStatus(err.message, { error: true });
       else setStatus(`${STRINGS.failed}: ${err.message}`, { error: true, retry: () => run(lastQuery) });
@@ -114,12 +187,14 @@ export function mountUI(root, api) {
     const file = ev.dataTransfer?.files?.[0];
     if (file) run(file);
   });
-  document.addEventListener('paste', (ev) => {
+  const onPaste = (ev) => {
+    if (!root.isConnected) return;
     const item = [...(ev.clipboardData?.items || [])].find((i) => i.kind === 'file');
     if (!item) return;
     ev.preventDefault();
     run(item.getAsFile());
-  });
+  };
+  document.addEventListener('paste', onPaste);
 
   const renderGrid = () => {
     const q = filter.value.trim().toLowerCase();
@@ -131,4 +206,5 @@ export function mountUI(root, api) {
   api.loadIndex().then(renderGrid, (err) => setStatus(`${STRINGS.failed}: ${err.message}`, {
     error: true, retry: () => api.loadIndex().then(renderGrid, () => {}),
   }));
+  return () => document.removeEventListener('paste', onPaste); // unmount
 }
