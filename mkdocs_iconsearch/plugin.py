@@ -50,7 +50,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         self.cache = ModelCache(self.root / self.config.cache_dir)
         self.page_sources = _page_sources(self.config.page)
         theme = config.theme
-        self.language = self.config.language or theme.get("language") or theme.get("locale") or "en"
+        self.language = str(self.config.language or theme.get("language") or theme.get("locale") or "en")
 
     def on_pre_build(self, config):
         if not self.config.enabled:

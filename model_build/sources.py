@@ -12,8 +12,8 @@ on the icon copies (``:material-{name}:``, ``<{Name}Outlined />``). Placeholders
 from __future__ import annotations
 
 import glob as globlib
-import os
 import json
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
