@@ -9,6 +9,7 @@ _DEFAULTS = HParams()
 
 
 class IconsearchConfig(Config):
+    # Turn the plugin off, e.g. `enabled: !ENV [ICONSEARCH, true]` for quick local builds.
     enabled = opt.Type(bool, default=True)
     # Where the icons are: a folder of SVGs (relative to mkdocs.yml, searched recursively) or a
     # glob, or a list of sources: `- path: <folder or glob>`, `- iconify: <icons.json>`,
@@ -18,13 +19,16 @@ class IconsearchConfig(Config):
     # Where the widget goes: this page is generated when the docs have none. A
     # `<!-- iconsearch -->` marker in any page places the widget there too.
     page = opt.Type(str, default="icons/")
+    # Where models and screenshots are cached (relative to mkdocs.yml); cache it in CI.
     cache_dir = opt.Type(str, default=".cache/plugin/iconsearch")
     # The widget's language (en, zh, de, fr, es, ja); unset: the theme's language, else English.
     language = opt.Optional(opt.Type(str))
     # A Chromium or Chrome executable; found automatically when unset.
     browser_path = opt.Optional(opt.Type(str))
 
+    # The model's input in pixels (square); the pretrained backbone needs 32.
     training_image_size = opt.Type(int, default=_DEFAULTS.image_size)
+    # Labelled screenshots taken of each icon (more: slower builds, better accuracy).
     training_samples_per_icon = opt.Type(int, default=_DEFAULTS.samples_per_icon)
     # Epochs of training; unset: 6 for the head on the backbone, 8 from scratch.
     training_epochs = opt.Optional(opt.Type(int))
@@ -33,7 +37,9 @@ class IconsearchConfig(Config):
     training_backbone = opt.Choice(BACKBONES, default=_DEFAULTS.backbone)
     # Then epochs of the whole network, the backbone's layers included (0: the head only).
     training_finetune_epochs = opt.Type(int, default=_DEFAULTS.finetune_epochs)
+    # Samples per training step.
     training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)
+    # Every random draw (layout, colours, validation split, initial weights) follows it.
     training_seed = opt.Type(int, default=_DEFAULTS.seed)
 
     def hparams(self) -> HParams:

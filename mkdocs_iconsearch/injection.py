@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
 MARKER = "<!-- iconsearch -->"
+# The marker counts on a line of its own only: pages that mention it (in `code`) keep it as text.
+MARKER_LINE = re.compile(r"^[ \t]*<!-- iconsearch -->[ \t]*$", re.M)
 SITE_DIR = "assets/iconsearch"  # inside site_dir
 
 

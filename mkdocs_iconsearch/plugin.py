@@ -19,7 +19,7 @@ from model_build.resources import widget_bundle_dir
 
 from .cache import ModelCache, model_key
 from .config import IconsearchConfig
-from .injection import (MARKER, SITE_DIR, copy_site_files, generated_page, head_tags, snippets_json,
+from .injection import (MARKER_LINE, SITE_DIR, copy_site_files, generated_page, head_tags, snippets_json,
                         widget_html)
 
 log = logging.getLogger(LOGGER_NAME)
@@ -91,11 +91,12 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
-        if MARKER not in markdown and page.file.src_uri not in self.page_sources:
+        marked = MARKER_LINE.search(markdown)
+        if not marked and page.file.src_uri not in self.page_sources:
             return markdown
         base = get_relative_url(SITE_DIR, page.url) + "/"
         html = widget_html(base, self.manifest, self.snippets, self.language)
-        markdown = markdown.replace(MARKER, html, 1) if MARKER in markdown else f"{markdown}\n\n{html}\n"
+        markdown = MARKER_LINE.sub(lambda m: html, markdown, 1) if marked else f"{markdown}\n\n{html}\n"
         self.widget_pages.add(page.file.src_uri)
         return markdown
 
