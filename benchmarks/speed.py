@@ -72,7 +72,7 @@ def warm_builds(runs: int) -> dict:
 
     config = yaml.safe_load((SITE / "mkdocs.yml").read_text())
     plain = dict(config, plugins=[p for p in config["plugins"] if p != "iconsearch" and not (isinstance(p, dict) and "iconsearch" in p)],
-                 nav=[n for n in config["nav"] if "Icons" not in n])
+                 nav=[n for n in config["nav"] if not any(str(k).startswith("Icons") for k in n)])
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         plain_yml = SITE / f".plain-{Path(tmp).name}.yml"

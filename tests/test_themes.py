@@ -137,3 +137,25 @@ def test_react_snippet_for_a_folder_source(sites, page):
     assert first.locator(".iconsearch__snippet").inner_text() == "<StarOutlined />"
     result = page.evaluate("async () => (await iconsearch.search(document.querySelector('.iconsearch__preview')))[0]")
     assert result["snippet"] == "<StarOutlined />"
+
+
+def test_every_language_has_every_string(sites, page):
+    page.goto(f"{sites['mkdocs'][1]}/icons/")
+    languages = page.evaluate("""() => Object.fromEntries(Object.entries(iconsearch.languages).map(([code, t]) =>
+        [code, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, typeof v === 'function' ? v(3, 9) : v]))]))""")
+    assert set(languages) >= {"en", "zh", "de", "fr", "es", "ja"}
+    for code, strings in languages.items():
+        assert set(strings) == set(languages["en"]), code
+        if code != "en":
+            assert all(strings[k] != languages["en"][k] for k in ("drop", "noIcon", "filter")), code
+        assert "3" in strings["count"] and "9" in strings["count"]
+
+
+def test_typing_in_the_filter_does_not_trigger_material_shortcuts(sites, page):
+    page.goto(f"{sites['material'][1]}/icons/")
+    page.locator(".iconsearch__grid li").first.wait_for()
+    page.click(".iconsearch__filter")
+    page.keyboard.type("star")  # "s" and "/" open Material's search elsewhere on the page
+    assert page.evaluate("document.activeElement.classList.contains('iconsearch__filter')")
+    assert page.locator(".iconsearch__grid li").count() == 2
+    assert not page.evaluate("document.querySelector('[data-md-toggle=search]').checked")

@@ -2,7 +2,7 @@
 // Public API (window.iconsearch): ready(), search(image, k), preprocess(image, size), icons.
 import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
-import { mountUI } from './ui.js';
+import { mountUI, LANGUAGES } from './ui.js';
 
 const scriptUrl = import.meta.url;
 
@@ -95,6 +95,8 @@ function createApi() {
         return match;
       });
     },
+    /** The widget's strings, by language code. */
+    languages: LANGUAGES,
     /** Any image input -> RGBA ImageData, at most MAX_SIDE pixels a side. */
     toImageData,
     QueryError,
