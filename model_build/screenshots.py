@@ -50,6 +50,9 @@ def _screenshot(cdp, side: int, dpr: int) -> bytes:
 
 SHEET_TIMEOUT_S = 60.0  # a sheet takes ~0.2 s; a hung Chromium is killed after this
 RETRIES = 3  # relaunches in a row before giving up
+# Chromiums drawing side by side: with one, ~27 % of two cores idled between a sheet's layout,
+# its screenshot and its transfer.
+BROWSERS = 2
 
 
 class _Chromium:
@@ -132,27 +135,19 @@ def _shoot_with_retries(chromium: _Chromium, k: int, cells: str, dpr: int, timeo
 
 
 def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
-            timeout_s: float = SHEET_TIMEOUT_S, on_sheet=None) -> tuple[np.ndarray, np.ndarray]:
+            timeout_s: float = SHEET_TIMEOUT_S, on_sheet=None, browsers: int = BROWSERS) -> tuple[np.ndarray, np.ndarray]:
     """Returns ``x`` (N x S x S uint8 ink maps) and ``y`` (N int32 labels, indexes into ``icons``):
     every crop's whole view, and the leading view of wide crops (preprocess.py, step 7).
 
-    Two stages overlap: while Chromium draws and encodes sheet k+1 (main thread: Playwright's
-    sync API), a worker thread decodes, degrades and cuts sheet k (PIL and numpy release the GIL).
-    A sheet is seeded by its number, so a sheet drawn again after a crash gives the same samples.
-    ``on_sheet(k, browser_pid)`` is called before each attempt at sheet k (tests inject faults).
+    Work overlaps three ways: ``browsers`` Chromiums draw and encode sheets side by side (one
+    thread each: Playwright's sync API, its own driver), a thread makes the next sheets' markup,
+    and another decodes, degrades and cuts finished screenshots (PIL and numpy release the GIL).
+    A sheet is seeded by its number: whichever browser draws it, and even after a crash, it gives
+    the same samples. ``on_sheet(k, browser_pid)`` is called before each attempt at sheet k
+    (tests inject faults there).
     """
-    import asyncio
+    import threading
     from concurrent.futures import ThreadPoolExecutor
-
-    from playwright.sync_api import sync_playwright
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:  # Playwright's sync API refuses to run inside an event loop (Jupyter, async callers)
-        with ThreadPoolExecutor(1) as thread:
-            return thread.submit(capture, icons, hp, browser_path, timeout_s=timeout_s, on_sheet=on_sheet).result()
 
     per_sheet = hp.grid * hp.grid
     sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed)
@@ -160,42 +155,73 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     xs: list[np.ndarray] = [None] * len(sheets)  # per sheet: its crops' views, then the leading views
     ys: list[np.ndarray] = [None] * len(sheets)
     progress = Progress(log, "screenshots", total, " crops")
+    lock = threading.Lock()
+    state = {"next": 0, "cut": 0}
+    stop = threading.Event()
+    in_flight = threading.BoundedSemaphore(2 * browsers)  # screenshots waiting to be cut (memory)
 
     def cut(k: int, png: bytes, dpr: int, rng: np.random.Generator) -> None:
         from PIL import Image
 
-        shot = np.asarray(degrade(Image.open(io.BytesIO(png)).convert("RGB"), rng))
-        cell, inset = hp.cell_px * dpr, INSET * dpr
-        crops = shot.reshape(hp.grid, cell, hp.grid, cell, 3).swapaxes(1, 2)[:, :, inset:cell - inset, inset:cell - inset]
-        whole, leads, wide = preprocess_batch(crops.reshape(per_sheet, *crops.shape[2:]), hp.image_size)
-        xs[k] = np.round(np.concatenate([whole, leads]) * 255).astype(np.uint8)
-        ys[k] = np.concatenate([sheets[k], sheets[k][wide]]).astype(np.int32)
-        progress.update((k + 1) * per_sheet)
-
-    with sync_playwright() as playwright, ThreadPoolExecutor(1) as worker, ThreadPoolExecutor(1) as layouts:
-        chromium = _Chromium(playwright, browser_path, icons, hp)
         try:
-            pending = None
-            # The next sheets' markup is made ahead, in a thread, while Chromium draws this one.
-            def markup_of(k: int):
-                return layouts.submit(lambda: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons))))
-
-            markup = [markup_of(k) for k in range(min(2, len(sheets)))]
-            for k in range(len(sheets)):
-                rng = np.random.default_rng([hp.seed, 4, k])
-                dpr = 2 if rng.random() < HIDPI_SHARE else 1
-                cells = markup[k].result()
-                markup[k] = None
-                if k + 2 < len(sheets):
-                    markup.append(markup_of(k + 2))
-                png = _shoot_with_retries(chromium, k, cells, dpr, timeout_s, on_sheet)
-                if pending:
-                    pending.result()
-                pending = worker.submit(cut, k, png, dpr, rng)
-            if pending:
-                pending.result()
+            shot = np.asarray(degrade(Image.open(io.BytesIO(png)).convert("RGB"), rng))
+            cell, inset = hp.cell_px * dpr, INSET * dpr
+            crops = shot.reshape(hp.grid, cell, hp.grid, cell, 3).swapaxes(1, 2)[:, :, inset:cell - inset, inset:cell - inset]
+            whole, leads, wide = preprocess_batch(crops.reshape(per_sheet, *crops.shape[2:]), hp.image_size)
+            xs[k] = np.round(np.concatenate([whole, leads]) * 255).astype(np.uint8)
+            ys[k] = np.concatenate([sheets[k], sheets[k][wide]]).astype(np.int32)
+            with lock:
+                state["cut"] += 1
+                progress.update(state["cut"] * per_sheet)
         finally:
-            chromium.close()
+            in_flight.release()
+
+    with ThreadPoolExecutor(1) as layouts, ThreadPoolExecutor(1) as cutter:
+        def markup_of(k: int):
+            return layouts.submit(lambda: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons))))
+
+        lookahead = 2 * browsers
+        markup = {k: markup_of(k) for k in range(min(lookahead, len(sheets)))}
+        cuts = []
+
+        def draw_sheets() -> None:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as playwright:
+                chromium = _Chromium(playwright, browser_path, icons, hp)
+                try:
+                    while not stop.is_set():
+                        with lock:
+                            k = state["next"]
+                            if k >= len(sheets):
+                                return
+                            state["next"] += 1
+                            cells_future = markup.pop(k)
+                            if k + lookahead < len(sheets):
+                                markup[k + lookahead] = markup_of(k + lookahead)
+                        rng = np.random.default_rng([hp.seed, 4, k])
+                        dpr = 2 if rng.random() < HIDPI_SHARE else 1
+                        png = _shoot_with_retries(chromium, k, cells_future.result(), dpr, timeout_s, on_sheet)
+                        in_flight.acquire()
+                        cuts.append(cutter.submit(cut, k, png, dpr, rng))
+                except BaseException:
+                    stop.set()  # the other browsers stop too; the error reaches the caller
+                    raise
+                finally:
+                    chromium.close()
+
+        # Threads of our own also keep Playwright's sync API out of a caller's event loop
+        # (Jupyter, async code), where it refuses to start.
+        n = max(1, min(browsers, len(sheets)))
+        with ThreadPoolExecutor(n) as drawers:
+            try:
+                for done in [drawers.submit(draw_sheets) for _ in range(n)]:
+                    done.result()
+            except BaseException:  # Ctrl-C here, or a browser that gave up: the others stop too
+                stop.set()
+                raise
+        for done in cuts:
+            done.result()
     progress.finish()
     x, y = np.concatenate(xs), np.concatenate(ys)
     log.info("samples: %s (%s crops, and %s leading views of wide crops)", f"{len(x):,}", f"{total:,}",

@@ -46,11 +46,11 @@ def test_a_crash_and_a_hang_are_survived_and_give_the_same_samples(icons, caplog
 
 
 def test_a_browser_that_keeps_crashing_gives_up_with_a_clear_error(icons):
-    def crash_from_sheet_2(k, pid):
+    def crash_from_sheet_2(k, pid):  # both browsers: sheets 2 and 3 fail side by side
         if k >= 1:
             os.kill(pid, signal.SIGKILL)
 
-    with pytest.raises(BrowserFailed, match=r"failed 4 times in a row on sample sheet 2 .*crashed.*browser_path"):
+    with pytest.raises(BrowserFailed, match=r"failed 4 times in a row on sample sheet [23] .*crashed.*browser_path"):
         capture(icons, HP, on_sheet=crash_from_sheet_2)
 
 
@@ -67,3 +67,9 @@ def test_capture_works_inside_an_event_loop(icons):
     with ThreadPoolExecutor(1) as thread:
         x, y = thread.submit(asyncio.run, main()).result()
     assert len(x) == len(y) >= 48
+
+
+def test_two_browsers_give_the_samples_of_one(icons):
+    x1, y1 = capture(icons, HP, browsers=1)
+    x2, y2 = capture(icons, HP, browsers=2)
+    assert (y1 == y2).all() and (x1 == x2).all()
