@@ -80,6 +80,10 @@ def test_the_widget_fits_the_theme(sites, page, theme, width, tmp_path):
     assert page.evaluate("""() => [...document.querySelectorAll('.iconsearch *')].every(e => {
         const r = e.getBoundingClientRect(), w = document.querySelector('.iconsearch').getBoundingClientRect();
         return r.width === 0 || (r.left >= w.left - 1 && r.right <= w.right + 1); })""")
+    # The theme's list styles don't win: a grid of icons (side by side), no bullets.
+    tops = grid.evaluate_all("els => els.slice(0, 2).map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, f"the icons are stacked, not in a grid: {tops}"
+    assert grid.first.evaluate("e => getComputedStyle(e).listStyleType") == "none"
     shot = tmp_path / f"{theme}-{width}.png"
     widget.screenshot(path=str(shot))
     colours = Image.open(shot).convert("L").getcolors(1 << 16)
