@@ -92,6 +92,11 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// An id as text with line-break chances after its / and - (not inside words).
+function breakable(id) {
+  return id.split(/(?<=[/\-_:])/).flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part]));
+}
+
 export function iconImage(icon) {
   // SVG as <img>: it can never run a script or fetch anything, whatever the file held.
   return h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(icon.svg)}`, alt: icon.id, loading: 'lazy' });
@@ -144,7 +149,7 @@ export function mountUI(root, api) {
       setStatus(`${STRINGS.copied}: ${text}`);
       setTimeout(() => btn.classList.remove('iconsearch__icon--copied'), 1200);
     },
-  }, iconImage(icon), h('span', { class: 'iconsearch__id' }, icon.id),
+  }, iconImage(icon), h('span', { class: 'iconsearch__id' }, ...breakable(icon.id)),
   showSnippet && icon.snippet ? h('code', { class: 'iconsearch__snippet' }, icon.snippet) : null, extra);
 
   let lastQuery = null;
