@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.exceptions import MkDocsException
 
     try:
-        plugin, config = _model(args.config_file)
+        plugin = _model(args.config_file)
         if args.command == "build":
             print(json.dumps({"cache_entry": str(plugin.model_dir), **plugin.manifest}, indent=1))
         elif args.command == "confusions":
@@ -68,7 +68,7 @@ def _model(config_file: str):
         raise ValueError(f"the iconsearch plugin is disabled in {config_file} (`enabled: false`)")
     plugin.on_config(config)
     plugin.on_pre_build(config)
-    return plugin, config
+    return plugin
 
 
 def _print_confusions(plugin) -> None:

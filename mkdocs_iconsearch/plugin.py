@@ -14,7 +14,7 @@ from model_build import LOGGER_NAME
 from model_build.backbone import BackboneError
 from model_build.browser import BrowserFailed, BrowserNotFound
 from model_build.icons import IconSetError
-from model_build.sources import parse_sources, scan_sources
+from model_build.sources import parse_sources, scan_sources, watched_path
 from model_build.resources import widget_bundle_dir
 
 from .cache import ModelCache, model_key
@@ -121,9 +121,8 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
 
     def on_serve(self, server, config, builder):
         if self.config.enabled and self.root:
-            for source in self.sources:
-                if source.kind != "material":  # a path, a glob's folder or an Iconify file
-                    server.watch(str(self.root / source.where.split("*", 1)[0]))
+            for path in filter(None, (watched_path(source, self.root) for source in self.sources)):
+                server.watch(str(path))
         return server
 
 

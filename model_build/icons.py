@@ -66,12 +66,19 @@ def icon_id(root: Path, file: Path) -> str:
 
 def scan_svg_folder(root: Path, other_files: bool = True) -> tuple[list[Icon], list[str]]:
     """Every ``*.svg`` under ``root`` (recursively), sorted by id, and one warning per skipped
-    file: broken SVGs, other files (hidden ones aside; none with ``other_files=False``, for
-    packages' folders with licences in them), and ids that clash (``a.svg``/``a.SVG``)."""
+    file (see :func:`scan_svg_files`); hidden files (``.DS_Store``, ``.git/``) are not icons,
+    nor mistakes."""
+    files = [f for f in sorted(root.rglob("*"))
+             if f.is_file() and not any(part.startswith(".") for part in f.relative_to(root).parts)]
+    return scan_svg_files(files, root, other_files)
+
+
+def scan_svg_files(files: list[Path], root: Path, other_files: bool = True) -> tuple[list[Icon], list[str]]:
+    """``files`` as icons whose ids are their paths below ``root``, and one warning per skipped
+    file: broken SVGs, other files (none with ``other_files=False``, for packages' folders with
+    licences in them), and ids that clash (``a.svg``/``a.SVG``)."""
     icons, warnings, seen = [], [], {}
-    for file in sorted(root.rglob("*")):
-        if not file.is_file() or any(part.startswith(".") for part in file.relative_to(root).parts):
-            continue  # .DS_Store, .git and the like are not icons, nor mistakes
+    for file in files:
         if file.suffix.lower() != ".svg":
             if other_files:
                 warnings.append(f"skipped {file}: not an SVG file (only *.svg files in the icon folder are used)")

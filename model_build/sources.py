@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .icons import Icon, IconSetError, parse_svg, scan_svg_folder
+from .icons import Icon, IconSetError, parse_svg, scan_svg_files, scan_svg_folder
 
 MATERIAL_SETS = ("material", "fontawesome", "octicons", "simple")
 KINDS = ("path", "iconify", "material")
 _FIELDS = {"prefix", "snippet"}
+_WILDCARD = re.compile(r"[*?\[]")
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _scan(source: Source, base: Path) -> tuple[list[Icon], list[str]]:
         folder = material_icons_dir() / source.where
         found, notes = scan_svg_folder(folder, other_files=False)
         return [_finish(source, i, i.id, source.where, slug_id=True) for i in found], notes
-    if any(c in source.where for c in "*?["):
+    if _is_glob(source.where):
         return _scan_glob(source, base)
     folder = base / source.where
     if not folder.is_dir():
@@ -128,25 +129,34 @@ def _finish(source: Source, icon: Icon, path: str, set_name: str = "", slug_id: 
     return replace(icon, snippet=snippet(source.snippet, icon, path, set_name)) if source.snippet else icon
 
 
+def _is_glob(where: str) -> bool:
+    return bool(_WILDCARD.search(where))
+
+
+def _glob_root(pattern: str) -> Path:
+    """The fixed folder a glob starts from: ``svg/**/*.svg`` -> ``svg/``."""
+    head = _WILDCARD.split(pattern, maxsplit=1)[0]
+    return Path(head[:max(head.rfind("/"), head.rfind(os.sep)) + 1] or ".")
+
+
+def watched_path(source: Source, base: Path) -> Path | None:
+    """What `mkdocs serve` watches for a source: its folder, a glob's fixed folder, an Iconify
+    file; None for Material's sets (they change only with the package)."""
+    if source.kind == "material":
+        return None
+    if source.kind == "path" and _is_glob(source.where):
+        return _glob_root(str(base / source.where))
+    return base / source.where
+
+
 def _scan_glob(source: Source, base: Path) -> tuple[list[Icon], list[str]]:
-    """A glob's ids are paths relative to its fixed part: ``svg/**/*.svg`` -> ``svg/``."""
+    """A glob's ids are paths relative to its fixed folder (:func:`_glob_root`)."""
     pattern = str(base / source.where)
-    head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
-    fixed = Path(head[:max(head.rfind("/"), head.rfind(os.sep)) + 1] or ".")
     files = sorted(Path(p) for p in globlib.glob(pattern, recursive=True) if Path(p).is_file())
     if not files:
         raise IconSetError(f"option `icons`: the pattern {pattern} matches no file; fix it (it is relative to mkdocs.yml)")
-    icons, notes = [], []
-    for file in files:
-        if file.suffix.lower() != ".svg":
-            notes.append(f"skipped {file}: not an SVG file (only *.svg files are used)")
-            continue
-        path = file.relative_to(fixed).with_suffix("").as_posix()
-        try:
-            icons.append(_finish(source, parse_svg(file.read_bytes(), path, file), path))
-        except ValueError as exc:
-            notes.append(f"skipped icon {file}: {exc}")
-    return icons, notes
+    found, notes = scan_svg_files(files, _glob_root(pattern))
+    return [_finish(source, i, i.id) for i in found], notes
 
 
 def _scan_iconify(source: Source, file: Path) -> tuple[list[Icon], list[str]]:

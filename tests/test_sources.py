@@ -94,3 +94,13 @@ def test_missing_sources_name_the_path(tmp_path):
     (tmp_path / "bad.json").write_text("{}")
     with pytest.raises(IconSetError, match="bad.json is not an Iconify JSON collection"):
         scan_sources([Source("iconify", "bad.json")], tmp_path)
+
+
+def test_what_serve_watches(tmp_path):
+    from model_build.sources import watched_path
+
+    assert watched_path(Source("path", "icons/"), tmp_path) == tmp_path / "icons"
+    assert watched_path(Source("path", "svg/24/icon-?.svg"), tmp_path) == tmp_path / "svg/24"
+    assert watched_path(Source("path", "svg/**/*.svg"), tmp_path) == tmp_path / "svg"
+    assert watched_path(Source("iconify", "set.json"), tmp_path) == tmp_path / "set.json"
+    assert watched_path(Source("material", "octicons"), tmp_path) is None
