@@ -14,8 +14,8 @@ class HParams:
     # "builtin": train only a head on the pretrained backbone shipped in the package (fast);
     # "none": train the whole network from scratch on this icon set (slow, no pretraining).
     backbone: str = "builtin"
-    epochs: int | None = None  # None: 6 for a head on the backbone, 8 from scratch
-    finetune_epochs: int = 16  # then the whole network (trunk included), with the backbone
+    epochs: int | None = None  # None: 4 for a head on the backbone, 8 from scratch
+    finetune_epochs: int = 9  # then the whole network (trunk included), with the backbone
     finetune_learning_rate: float = 2e-3
     batch_size: int = 128
     learning_rate: float = 3e-3
@@ -33,7 +33,7 @@ class HParams:
     def train_epochs(self) -> int:
         if self.epochs is not None:
             return self.epochs
-        return 6 if self.backbone == "builtin" else 8
+        return 4 if self.backbone == "builtin" else 8
 
     def to_dict(self) -> dict:
         return asdict(self)

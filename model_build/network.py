@@ -20,6 +20,10 @@ class Arch:
     filters: tuple[int, ...] = (32, 64, 128)
     squeeze: int = 64  # 1x1 conv before flattening: keeps the position of strokes, cheaply
     embed: int = 192
+    # 2: the first stage is one stride-2 convolution instead of two convolutions at full size
+    # and a pooling. Full-size layers cost ~45 % of a training step; the strided one sees every
+    # pixel still, packing 2x2 detail into its channels.
+    stem_stride: int = 2
 
     @property
     def features(self) -> int:
@@ -31,35 +35,62 @@ class Arch:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Arch":
-        return cls(**{**data, "filters": tuple(data["filters"])})
+        # Records from before stem_stride had the full-size first stage.
+        return cls(**{"stem_stride": 1, **data, "filters": tuple(data["filters"])})
 
 
-def trunk(keras, arch: Arch):
-    """Ink map (S x S x 1) -> flat features. Frozen at build time (BatchNorm in inference mode)."""
+def trunk(keras, arch: Arch, for_training: bool = False):
+    """Ink map (S x S x 1) -> flat features.
+
+    ``for_training``: the same network, with each 1x1 convolution written as a dense layer on
+    the channels. TensorFlow's CPU kernels train that ~1.2-1.4x faster (a plain matrix product
+    instead of oneDNN's 1x1 convolution gradients); the weights are the same numbers in another
+    shape (``copy_weights``), and the exported model keeps the convolutions TF.js runs best.
+    """
     layers = keras.layers
+
+    def pointwise(filters):
+        return layers.Dense(filters, use_bias=False) if for_training else layers.Conv2D(filters, 1, use_bias=False)
+
     inp = keras.Input((arch.image_size, arch.image_size, 1), name="ink")
     x = inp
     for i, filters in enumerate(arch.filters):
+        if i == 0 and arch.stem_stride == 2:
+            x = layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization(momentum=0.9)(x)
+            x = layers.ReLU()(x)
+            continue
         for j in range(2):
-            conv = layers.Conv2D if i == j == 0 else layers.SeparableConv2D
-            x = conv(filters, 3, padding="same", use_bias=False)(x)
+            if i == j == 0:
+                x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+            elif for_training:
+                x = layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+                x = pointwise(filters)(x)
+            else:
+                x = layers.SeparableConv2D(filters, 3, padding="same", use_bias=False)(x)
             x = layers.BatchNormalization(momentum=0.9)(x)
             x = layers.ReLU()(x)
         x = layers.MaxPooling2D()(x)
-    x = layers.Conv2D(arch.squeeze, 1, use_bias=False)(x)
+    x = pointwise(arch.squeeze)(x)
     x = layers.BatchNormalization(momentum=0.9)(x)
     x = layers.ReLU()(x)
     x = layers.Flatten()(x)
     return keras.Model(inp, x, name="trunk")
 
 
-def head(keras, arch: Arch, classes: int):
+def copy_weights(weights: list, model) -> None:
+    """Set ``model``'s weights from a list in the same order whose arrays may differ in shape
+    only (a 1x1 convolution's kernel and the dense layer's: same numbers)."""
+    model.set_weights([w.reshape(v.shape) for w, v in zip(weights, model.weights)])
+
+
+def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.1, 0.05)):
     """Flat features -> class probabilities (a dense embedding, then the classifier)."""
     layers = keras.layers
     inp = keras.Input((arch.features,), name="features")
-    x = layers.Dropout(0.3)(inp)
+    x = layers.Dropout(dropout[0])(inp)
     x = layers.Dense(arch.embed, activation="relu", name="embedding")(x)
-    x = layers.Dropout(0.2)(x)
+    x = layers.Dropout(dropout[1])(x)
     out = layers.Dense(classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inp, out, name="head")
 

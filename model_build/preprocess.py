@@ -164,23 +164,31 @@ def preprocess_batch(cells: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     rounding (a test checks). Returns the whole-crop views (N x size x size), then the leading
     views of the wide crops and the indexes of those crops."""
     n, h, w = cells.shape[:3]
-    rgb = cells.astype(np.float32) * np.float32(1 / 255)
-    border = np.concatenate([rgb[:, 0], rgb[:, h - 1], rgb[:, :, 0], rgb[:, :, w - 1]], axis=1)
-    bg = np.median(border, axis=1)
+    scale = np.float32(1 / 255)
+    # uint8 stays uint8 until one channel at a time is needed as float: no N x H x W x 3
+    # float copy (a 2x sheet's crops would make a 44 MB one).
+    border = np.concatenate([cells[:, 0], cells[:, h - 1], cells[:, :, 0], cells[:, :, w - 1]], axis=1)
+    bg = np.median(border.astype(np.float32) * scale, axis=1)
     dist = np.zeros((n, h, w), np.float32)
-    for ch in range(3):  # per channel: no N x H x W x 3 temporaries
-        dist += (rgb[..., ch] - bg[:, ch, None, None]) ** 2
-    dist = np.sqrt(dist * np.float32(1 / 3))
+    for ch in range(3):
+        diff = cells[..., ch].astype(np.float32)
+        diff *= scale
+        diff -= bg[:, ch, None, None]
+        diff *= diff
+        dist += diff
+    dist *= np.float32(1 / 3)
+    np.sqrt(dist, out=dist)
     peak = dist.max(axis=(1, 2))
     blank = peak < MIN_CONTRAST
-    ink = np.minimum(dist / np.where(blank, 1, peak)[:, None, None], 1)
+    dist /= np.where(blank, 1, peak)[:, None, None]
+    ink = np.minimum(dist, 1, out=dist)
     ink[blank] = 0
     mask = ink >= INK_THRESHOLD
     empty = ~mask.any(axis=(1, 2))
     y0, y1, x0, x1 = _bounds_batch(mask)
     for i in np.flatnonzero(_containers(mask, y0, y1, x0, x1) & ~empty):
-        ink[i] = open_container(rgb[i].astype(np.float64), ink[i].astype(np.float64),
-                                (int(y0[i]), int(y1[i]), int(x0[i]), int(x1[i])))
+        rgb = (cells[i].astype(np.float32) * scale).astype(np.float64)
+        ink[i] = open_container(rgb, ink[i].astype(np.float64), (int(y0[i]), int(y1[i]), int(x0[i]), int(x1[i])))
     out = _resample_batch(ink, y0, y1, x0, x1, size)
     out[empty] = 0
     # Step 7, vectorized over the wide crops: the window's own ink box, then that box resampled.
@@ -218,22 +226,21 @@ def _resample_batch(ink: np.ndarray, y0, y1, x0, x1, size: int) -> np.ndarray:
 
 def _containers(mask: np.ndarray, y0, y1, x0, x1) -> np.ndarray:
     """Which crops pass :func:`open_container`'s test (edge and fill shares of their ink box),
-    from prefix sums instead of a loop; only those few are then opened one by one."""
-    n = len(mask)
+    from the box's four edge lines and the mask's count instead of a loop; only those few are
+    then opened one by one."""
+    n, h, w = mask.shape
     idx = np.arange(n)
-    m = mask.astype(np.int32)
-    along_x = np.concatenate([np.zeros((n, m.shape[1], 1), np.int32), m.cumsum(axis=2)], axis=2)
-    along_y = np.concatenate([np.zeros((n, 1, m.shape[2]), np.int32), m.cumsum(axis=1)], axis=1)
-    total = np.concatenate([np.zeros((n, 1), np.int32), along_x[:, :, -1].cumsum(axis=1)], axis=1)
+    in_x = (np.arange(w)[None, :] >= x0[:, None]) & (np.arange(w)[None, :] < x1[:, None])
+    in_y = (np.arange(h)[None, :] >= y0[:, None]) & (np.arange(h)[None, :] < y1[:, None])
     yl, xl = np.maximum(y1 - 1, 0), np.maximum(x1 - 1, 0)
-    top = along_x[idx, y0, x1] - along_x[idx, y0, x0]
-    bottom = along_x[idx, yl, x1] - along_x[idx, yl, x0]
-    left = along_y[idx, y1, x0] - along_y[idx, y0, x0]
-    right = along_y[idx, y1, xl] - along_y[idx, y0, xl]
+    top = np.count_nonzero(mask[idx, y0] & in_x, axis=1)
+    bottom = np.count_nonzero(mask[idx, yl] & in_x, axis=1)
+    left = np.count_nonzero(mask[idx, :, x0] & in_y, axis=1)
+    right = np.count_nonzero(mask[idx, :, xl] & in_y, axis=1)
     bh, bw = y1 - y0, x1 - x0
     edge = (top + bottom + left + right) / np.maximum(2 * bw + 2 * bh, 1)
-    # The box's fill: every ink pixel of a row lies inside [x0, x1) by construction.
-    fill = (total[idx, y1] - total[idx, y0]) / np.maximum(bh * bw, 1)
+    # The box's fill: every ink pixel lies inside the box by construction.
+    fill = np.count_nonzero(mask, axis=(1, 2)) / np.maximum(bh * bw, 1)
     return (bh >= 3) & (bw >= 3) & (edge >= CONTAINER_EDGE) & (fill >= CONTAINER_FILL)
 
 

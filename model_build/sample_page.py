@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import colorsys
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -84,7 +85,7 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
             ox = -offset if rng.random() < 0.5 else cell - size + offset
             extras = ({"kind": "icon", "icon": other,
                        "style": f"left:{ox}px;top:{y}px;width:{size}px;height:{size}px"},)
-            x = int(np.clip(x, INSET, cell - size - INSET))
+            x = min(max(x, INSET), cell - size - INSET)
         cells.append(Cell(int(label), size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras))
     return cells
 
@@ -100,15 +101,15 @@ def _button_cell(rng: np.random.Generator, label: int, cell: int) -> Cell:
     """An icon in a button (filled with a brand colour, or bordered on the page colour)."""
     size = int(rng.integers(MIN_SIZE, 29))
     pad = int(rng.integers(4, 11))
-    page = np.full(3, rng.uniform(0.9, 1.0)) if rng.random() < 0.7 else np.full(3, rng.uniform(0.05, 0.2))
+    page = _grey(rng.uniform(0.9, 1.0)) if rng.random() < 0.7 else _grey(rng.uniform(0.05, 0.2))
     if rng.random() < 0.5:
-        button = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.4, 1), rng.uniform(0.4, 0.9)))
-        fg = np.ones(3) if rng.random() < 0.8 else np.zeros(3)
+        button = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.4, 1), rng.uniform(0.4, 0.9))
+        fg = _grey(1.0) if rng.random() < 0.8 else _grey(0.0)
         border = button
     else:
         button = page
-        fg = np.full(3, rng.uniform(0, 0.35)) if page.mean() > 0.5 else np.full(3, rng.uniform(0.75, 1))
-        border = np.full(3, rng.uniform(0.55, 0.85)) if rng.random() < 0.7 else fg
+        fg = _grey(rng.uniform(0, 0.35)) if page[0] > 0.5 else _grey(rng.uniform(0.75, 1))
+        border = _grey(rng.uniform(0.55, 0.85)) if rng.random() < 0.7 else fg
     x = pad + int(rng.integers(INSET, INSET + 6))
     y = int(rng.integers(pad + INSET, max(pad + INSET + 1, cell - size - pad - INSET)))
     box = (f"left:{x - pad}px;top:{y - pad}px;width:{cell}px;height:{size + 2 * pad}px;"
@@ -119,31 +120,37 @@ def _button_cell(rng: np.random.Generator, label: int, cell: int) -> Cell:
     return Cell(label, size, x, y, _hex(fg), _hex(page), _hex(tint), 0.0, extras)
 
 
-def _palette(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+# Colours are (r, g, b) tuples of floats in [0, 1]: plain Python, as numpy's per-call cost on
+# three numbers made the layout a sixth of the screenshot stage's CPU time.
+def _grey(v: float) -> tuple[float, float, float]:
+    return (v, v, v)
+
+
+def _palette(rng: np.random.Generator) -> tuple[tuple, tuple]:
     """A background (light, dark or coloured UI) and a foreground that contrasts with it."""
     kind = rng.random()
     if kind < 0.5:
-        bg = np.full(3, rng.uniform(0.86, 1.0)) + rng.uniform(-0.03, 0.03, 3)
+        bg = tuple(v + d for v, d in zip(_grey(rng.uniform(0.86, 1.0)), rng.uniform(-0.03, 0.03, 3).tolist()))
     elif kind < 0.75:
-        bg = np.full(3, rng.uniform(0.0, 0.25)) + rng.uniform(-0.03, 0.03, 3)
+        bg = tuple(v + d for v, d in zip(_grey(rng.uniform(0.0, 0.25)), rng.uniform(-0.03, 0.03, 3).tolist()))
     else:
-        bg = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.3, 1)))
-    bg = np.clip(bg, 0, 1)
+        bg = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.3, 1))
+    bg = tuple(min(max(v, 0.0), 1.0) for v in bg)
     while True:
         if rng.random() < 0.5:  # greys are the common case
-            fg = np.full(3, rng.uniform(0, 1))
+            fg = _grey(rng.uniform(0, 1))
         else:
-            fg = np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.2, 1)))
-        if np.sqrt(((fg - bg) ** 2).sum() / 3) >= 0.3:
+            fg = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.2, 1))
+        if math.sqrt(sum((f - b) ** 2 for f, b in zip(fg, bg)) / 3) >= 0.3:
             return bg, fg
 
 
-def _mix(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
-    return a * t + b * (1 - t)
+def _mix(a: tuple, b: tuple, t: float) -> tuple:
+    return tuple(x * t + y * (1 - t) for x, y in zip(a, b))
 
 
-def _hex(rgb: np.ndarray) -> str:
-    r, g, b = (int(round(float(v) * 255)) for v in np.clip(rgb, 0, 1))
+def _hex(rgb: tuple) -> str:
+    r, g, b = (int(round(min(max(float(v), 0.0), 1.0) * 255)) for v in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 

@@ -32,7 +32,7 @@ def degrade(img, rng: np.random.Generator):
         img = small.resize(img.size, Image.BICUBIC if rng.random() < 0.5 else Image.BILINEAR)
     elif roll < 0.3:
         img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.4, 1.0))))
-    if rng.random() < 0.4:  # chat apps and bug trackers recompress what readers paste
+    if rng.random() < 0.5:  # chat apps and bug trackers recompress what readers paste
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=int(rng.integers(25, 71)))
         img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
@@ -164,7 +164,9 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
         from PIL import Image
 
         try:
-            shot = np.asarray(degrade(Image.open(io.BytesIO(png)).convert("RGB"), rng))
+            img = Image.open(io.BytesIO(png))
+            img = img if img.mode == "RGB" else img.convert("RGB")  # (converting RGB copies it)
+            shot = np.asarray(degrade(img, rng))
             cell, inset = hp.cell_px * dpr, INSET * dpr
             crops = shot.reshape(hp.grid, cell, hp.grid, cell, 3).swapaxes(1, 2)[:, :, inset:cell - inset, inset:cell - inset]
             whole, leads, wide = preprocess_batch(crops.reshape(per_sheet, *crops.shape[2:]), hp.image_size)

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import LOGGER_NAME
 from .hparams import HParams
-from .network import Arch, classifier, head, trunk
+from .network import Arch, classifier, copy_weights, head, trunk
 from .progress import Progress
 
 log = logging.getLogger(LOGGER_NAME)
@@ -67,11 +67,11 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     if arch.image_size != hp.image_size:
         raise ValueError(f"image_size {hp.image_size} does not match the pretrained backbone's "
                          f"{arch.image_size}: use {arch.image_size}, or `backbone: none` to train from scratch")
-    trunk_model = trunk(keras, arch)
+    trunk_model = trunk(keras, arch, for_training=True)
     head_model = head(keras, arch, classes)
     images = inputs = (x.astype(np.float32) / 255.0)[..., None]
     if backbone:
-        trunk_model.set_weights(backbone.trunk_weights)
+        copy_weights(backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
         head_model.get_layer("embedding").set_weights(backbone.embedding)
         inputs = features(trunk_model, images)
@@ -94,7 +94,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
         log.info("fine-tuning the whole network: %d epochs", hp.finetune_epochs)
-        history = fit(model, images, hp.finetune_learning_rate, hp.finetune_epochs, top5=False)
+        # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
+        history = fit(model, images, hp.finetune_learning_rate, hp.finetune_epochs, top5=False, validate=False)
         fit_model, inputs = model, images
     probs = fit_model.predict(inputs[val_idx], batch_size=1024, verbose=0) if len(val_idx) \
         else np.zeros((0, classes))
@@ -106,12 +107,16 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     seconds = time.monotonic() - start
     log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples",
              seconds, 100 * val_acc, 100 * val_top5, f"{len(val_idx):,}")
+    # The same weights in the network with 1x1 convolutions, which is what gets exported.
+    export_trunk = trunk(keras, arch)
+    copy_weights(trunk_model.get_weights(), export_trunk)
+    model = classifier(keras, export_trunk, head_model)
     return TrainResult(model, float(history.history["accuracy"][-1]), val_acc, val_top5, hp.train_epochs,
                        len(x), seconds, confusions(truth, pred))
 
 
 def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_idx, val_idx, classes, hp,
-         top5: bool = True):
+         top5: bool = True, validate: bool = True):
     """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss) and fit it.
     (``top5=False`` for fine-tuning: the metric costs ~10 % of an epoch there, and the final
     top-5 is measured after training anyway.)"""
@@ -124,7 +129,7 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_
     )
     return model.fit(
         inputs[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=epochs,
-        validation_data=(inputs[val_idx], y[val_idx]) if len(val_idx) else None,
+        validation_data=(inputs[val_idx], y[val_idx]) if len(val_idx) and validate else None,
         verbose=0, callbacks=[_epoch_logger(keras, epochs)], shuffle=True,
     )
 
@@ -171,8 +176,9 @@ def _epoch_logger(keras, epochs: int):
             done = epoch + 1
             elapsed = time.monotonic() - self.start
             left = elapsed / done * (epochs - done)
-            log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%, validation %.2f%% (%.0f s, %.0f s left)",
+            validation = f", validation {100 * logs['val_accuracy']:.2f}%" if "val_accuracy" in logs else ""
+            log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%%s (%.0f s, %.0f s left)",
                      done, epochs, logs.get("loss", float("nan")), 100 * logs.get("accuracy", 0),
-                     100 * logs.get("val_accuracy", float("nan")), elapsed, left)
+                     validation, elapsed, left)
 
     return EpochLog()

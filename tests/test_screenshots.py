@@ -2,6 +2,7 @@
 
 import logging
 import os
+import shutil
 import signal
 
 import pytest
@@ -73,3 +74,40 @@ def test_two_browsers_give_the_samples_of_one(icons):
     x1, y1 = capture(icons, HP, browsers=1)
     x2, y2 = capture(icons, HP, browsers=2)
     assert (y1 == y2).all() and (x1 == x2).all()
+
+
+def test_the_headless_shell_and_the_full_browser_give_the_same_samples(icons):
+    """The sample sheets prefer Chromium's headless shell (faster); its pixels must be the full
+    browser's, or a site would train on what its readers' browsers never draw."""
+    from model_build.browser import SYSTEM_BROWSERS, find_browser
+
+    shell = find_browser(prefer_shell=True)
+    full = next((b for b in (find_browser(c) for c in SYSTEM_BROWSERS if shutil.which(c) or os.path.isfile(c))
+                 if "headless" not in b), None)
+    if "headless" not in shell or full is None:
+        pytest.skip("needs both Chromium's headless shell and the full browser")
+    xs, ys = capture(icons, HP, shell)
+    xf, yf = capture(icons, HP, full)
+    assert (ys == yf).all() and (xs == xf).all()
+
+
+def test_a_headless_shell_is_preferred_for_the_sheets_only(monkeypatch, tmp_path):
+    from model_build import browser
+
+    shell, full = tmp_path / "headless_shell", tmp_path / "chromium"
+    for exe in (shell, full):
+        exe.write_text("")
+    monkeypatch.setattr(browser, "HEADLESS_SHELLS", ["/no/such/shell", str(shell)])
+    monkeypatch.setattr(browser, "SYSTEM_BROWSERS", [str(full)])
+    assert browser.find_browser(prefer_shell=True) == str(shell)
+    assert browser.find_browser() == str(full)  # the widget's tests and benchmarks: a reader's browser
+    assert browser.find_browser(str(full), prefer_shell=True) == str(full)  # the option always wins
+    # Playwright's own headless shell, installed beside its Chromium, comes first.
+    pw_shell = tmp_path / "chromium_headless_shell-1200" / "chrome-linux" / "headless_shell"
+    pw_shell.parent.mkdir(parents=True)
+    pw_shell.write_text("")
+    registry_own = tmp_path / "chromium-1200" / "chrome-linux" / "chrome"
+    registry_own.parent.mkdir(parents=True)
+    registry_own.write_text("")
+    assert browser.find_browser(None, str(registry_own), prefer_shell=True) == str(pw_shell)
+    assert browser.find_browser(None, str(registry_own)) == str(registry_own)
