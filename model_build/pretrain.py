@@ -28,7 +28,7 @@ from .preprocess import PREPROCESS_VERSION
 
 log = logging.getLogger(LOGGER_NAME)
 
-PRETRAIN_HPARAMS = HParams(samples_per_icon=24, epochs=8, backbone="none", validation_fraction=0.05,
+PRETRAIN_HPARAMS = HParams(samples_per_icon=24, epochs=12, backbone="none", validation_fraction=0.05,
                            learning_rate=3e-3)
 DEFAULT_ICONS = 10000
 
