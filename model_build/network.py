@@ -84,7 +84,7 @@ def copy_weights(weights: list, model) -> None:
     model.set_weights([w.reshape(v.shape) for w, v in zip(weights, model.weights)])
 
 
-def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.1, 0.05)):
+def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0.2)):
     """Flat features -> class probabilities (a dense embedding, then the classifier)."""
     layers = keras.layers
     inp = keras.Input((arch.features,), name="features")
