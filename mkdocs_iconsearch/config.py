@@ -30,7 +30,7 @@ class IconsearchConfig(Config):
     training_image_size = opt.Type(int, default=_DEFAULTS.image_size)
     # Labelled screenshots taken of each icon (more: slower builds, better accuracy).
     training_samples_per_icon = opt.Type(int, default=_DEFAULTS.samples_per_icon)
-    # Epochs of training; unset: 6 for the head on the backbone, 8 from scratch.
+    # Epochs of training; unset: 4 for the head on the backbone, 8 from scratch.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
     # the whole network trained from scratch on this icon set (slow).
