@@ -48,7 +48,7 @@ def find_browser(option: str | None = None, playwright_path: str | None = None, 
             raise BrowserNotFound(f"browser_path {option!r} does not exist: {HOW_TO_INSTALL}")
         return str(path)
     shells = [*_playwright_shells(playwright_path), *HEADLESS_SHELLS] if prefer_shell else []
-    own = [playwright_path] if playwright_path and Path(playwright_path).is_file() else []
+    own = [playwright_path] if playwright_path else []
     for candidate in [*shells, *own, *SYSTEM_BROWSERS]:
         found = shutil.which(candidate) if not os.path.isabs(candidate) else (
             candidate if Path(candidate).is_file() else None)
@@ -83,9 +83,10 @@ def launch(playwright, option: str | None = None, extra_args: tuple[str, ...] = 
 
 
 def launch_tagged(playwright, option: str | None = None):
-    """``(browser, pid)``: a Chromium (a headless shell where installed: this is for the sample sheets) whose main process can be found (and killed, with all its
-    children) when it hangs; Playwright does not expose the pid, so the command line carries a
-    unique switch that Chromium ignores. ``pid`` is None where /proc is missing (not Linux)."""
+    """``(browser, pid)``: a Chromium for the sample sheets (a headless shell where installed)
+    whose main process can be found (and killed, with all its children) when it hangs;
+    Playwright does not expose the pid, so the command line carries a unique switch that
+    Chromium ignores. ``pid`` is None where /proc is missing (not Linux)."""
     token = f"--iconsearch-capture={uuid.uuid4().hex}"
     browser = launch(playwright, option, (token,), prefer_shell=True)
     return browser, _pid_with_arg(token)

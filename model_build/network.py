@@ -25,6 +25,10 @@ class Arch:
     # pixel still, packing 2x2 detail into its channels.
     stem_stride: int = 2
 
+    def __post_init__(self):
+        if self.stem_stride not in (1, 2):
+            raise ValueError(f"stem_stride must be 1 or 2, not {self.stem_stride}")
+
     @property
     def features(self) -> int:
         side = self.image_size // 2 ** len(self.filters)
@@ -52,29 +56,29 @@ def trunk(keras, arch: Arch, for_training: bool = False):
     def pointwise(filters):
         return layers.Dense(filters, use_bias=False) if for_training else layers.Conv2D(filters, 1, use_bias=False)
 
+    def separable(x, filters):
+        if for_training:
+            x = layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+            return pointwise(filters)(x)
+        return layers.SeparableConv2D(filters, 3, padding="same", use_bias=False)(x)
+
+    def bn_relu(x):
+        x = layers.BatchNormalization(momentum=0.9)(x)
+        return layers.ReLU()(x)
+
     inp = keras.Input((arch.image_size, arch.image_size, 1), name="ink")
     x = inp
     for i, filters in enumerate(arch.filters):
         if i == 0 and arch.stem_stride == 2:
-            x = layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False)(x)
-            x = layers.BatchNormalization(momentum=0.9)(x)
-            x = layers.ReLU()(x)
+            x = bn_relu(layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False)(x))
             continue
         for j in range(2):
             if i == j == 0:
-                x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-            elif for_training:
-                x = layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
-                x = pointwise(filters)(x)
+                x = bn_relu(layers.Conv2D(filters, 3, padding="same", use_bias=False)(x))
             else:
-                x = layers.SeparableConv2D(filters, 3, padding="same", use_bias=False)(x)
-            x = layers.BatchNormalization(momentum=0.9)(x)
-            x = layers.ReLU()(x)
+                x = bn_relu(separable(x, filters))
         x = layers.MaxPooling2D()(x)
-    x = pointwise(arch.squeeze)(x)
-    x = layers.BatchNormalization(momentum=0.9)(x)
-    x = layers.ReLU()(x)
-    x = layers.Flatten()(x)
+    x = layers.Flatten()(bn_relu(pointwise(arch.squeeze)(x)))
     return keras.Model(inp, x, name="trunk")
 
 

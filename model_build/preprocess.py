@@ -230,8 +230,9 @@ def _containers(mask: np.ndarray, y0, y1, x0, x1) -> np.ndarray:
     then opened one by one."""
     n, h, w = mask.shape
     idx = np.arange(n)
-    in_x = (np.arange(w)[None, :] >= x0[:, None]) & (np.arange(w)[None, :] < x1[:, None])
-    in_y = (np.arange(h)[None, :] >= y0[:, None]) & (np.arange(h)[None, :] < y1[:, None])
+    xs, ys = np.arange(w)[None, :], np.arange(h)[None, :]
+    in_x = (xs >= x0[:, None]) & (xs < x1[:, None])
+    in_y = (ys >= y0[:, None]) & (ys < y1[:, None])
     yl, xl = np.maximum(y1 - 1, 0), np.maximum(x1 - 1, 0)
     top = np.count_nonzero(mask[idx, y0] & in_x, axis=1)
     bottom = np.count_nonzero(mask[idx, yl] & in_x, axis=1)

@@ -129,10 +129,9 @@ def _grey(v: float) -> tuple[float, float, float]:
 def _palette(rng: np.random.Generator) -> tuple[tuple, tuple]:
     """A background (light, dark or coloured UI) and a foreground that contrasts with it."""
     kind = rng.random()
-    if kind < 0.5:
-        bg = tuple(v + d for v, d in zip(_grey(rng.uniform(0.86, 1.0)), rng.uniform(-0.03, 0.03, 3).tolist()))
-    elif kind < 0.75:
-        bg = tuple(v + d for v, d in zip(_grey(rng.uniform(0.0, 0.25)), rng.uniform(-0.03, 0.03, 3).tolist()))
+    if kind < 0.75:  # a light or a dark grey, slightly tinted
+        grey = rng.uniform(0.86, 1.0) if kind < 0.5 else rng.uniform(0.0, 0.25)
+        bg = tuple(grey + d for d in rng.uniform(-0.03, 0.03, 3).tolist())
     else:
         bg = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.3, 1))
     bg = tuple(min(max(v, 0.0), 1.0) for v in bg)

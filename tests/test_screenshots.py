@@ -2,7 +2,6 @@
 
 import logging
 import os
-import shutil
 import signal
 
 import pytest
@@ -79,12 +78,10 @@ def test_two_browsers_give_the_samples_of_one(icons):
 def test_the_headless_shell_and_the_full_browser_give_the_same_samples(icons):
     """The sample sheets prefer Chromium's headless shell (faster); its pixels must be the full
     browser's, or a site would train on what its readers' browsers never draw."""
-    from model_build.browser import SYSTEM_BROWSERS, find_browser
+    from model_build.browser import find_browser
 
-    shell = find_browser(prefer_shell=True)
-    full = next((b for b in (find_browser(c) for c in SYSTEM_BROWSERS if shutil.which(c) or os.path.isfile(c))
-                 if "headless" not in b), None)
-    if "headless" not in shell or full is None:
+    shell, full = find_browser(prefer_shell=True), find_browser()
+    if "headless" not in shell or "headless" in full:
         pytest.skip("needs both Chromium's headless shell and the full browser")
     xs, ys = capture(icons, HP, shell)
     xf, yf = capture(icons, HP, full)
