@@ -186,9 +186,9 @@ def preprocess_batch(cells: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     mask = ink >= INK_THRESHOLD
     empty = ~mask.any(axis=(1, 2))
     y0, y1, x0, x1 = _bounds_batch(mask)
-    for i in np.flatnonzero(_containers(mask, y0, y1, x0, x1) & ~empty):
-        rgb = (cells[i].astype(np.float32) * scale).astype(np.float64)
-        ink[i] = open_container(rgb, ink[i].astype(np.float64), (int(y0[i]), int(y1[i]), int(x0[i]), int(x1[i])))
+    boxed = np.flatnonzero(_containers(mask, y0, y1, x0, x1) & ~empty)
+    if boxed.size:
+        ink[boxed] = _open_containers(cells[boxed], mask[boxed], y0[boxed], y1[boxed], x0[boxed], x1[boxed])
     out = _resample_batch(ink, y0, y1, x0, x1, size)
     out[empty] = 0
     # Step 7, vectorized over the wide crops: the window's own ink box, then that box resampled.
@@ -243,6 +243,39 @@ def _containers(mask: np.ndarray, y0, y1, x0, x1) -> np.ndarray:
     # The box's fill: every ink pixel lies inside the box by construction.
     fill = np.count_nonzero(mask, axis=(1, 2)) / np.maximum(bh * bw, 1)
     return (bh >= 3) & (bw >= 3) & (edge >= CONTAINER_EDGE) & (fill >= CONTAINER_FILL)
+
+
+def _open_containers(cells: np.ndarray, mask: np.ndarray, y0, y1, x0, x1) -> np.ndarray:
+    """:func:`open_container` of M crops that passed :func:`_containers`, at once and with the
+    same float64 arithmetic (identical numbers): a fifth of a sheet's crops are buttons or
+    chips, and one call per crop was a third of the cutting time."""
+    m, h, w = mask.shape
+    scale = np.float32(1 / 255)
+    level = (np.arange(256, dtype=np.float32) * scale).astype(np.float64)
+    # The container's colour: each channel's median over the box's ink pixels, read off
+    # per-crop histograms of the uint8 values (np.median's two middle values, averaged).
+    count = np.count_nonzero(mask, axis=(1, 2))
+    lower, upper = ((count - 1) // 2)[:, None], (count // 2)[:, None]
+    first_bin = (np.arange(m, dtype=np.int32) * 257)[:, None, None]  # bin 256: not ink, not counted
+    dist = np.zeros((m, h, w))
+    for ch in range(3):
+        values = cells[..., ch]
+        bins = np.where(mask, values, np.uint16(256)) + first_bin
+        hist = np.bincount(bins.ravel(), minlength=m * 257).reshape(m, 257)[:, :256].cumsum(axis=1)
+        fill = (level[(hist > lower).argmax(axis=1)] + level[(hist > upper).argmax(axis=1)]) / 2
+        diff = level[values]
+        diff -= fill[:, None, None]
+        dist += diff ** 2  # channel by channel: the same sums, in the same order, as ink_map's
+    dist = np.sqrt(dist / 3.0)
+    ys, xs = np.arange(h)[None, :], np.arange(w)[None, :]
+    in_box = (((ys >= y0[:, None]) & (ys < y1[:, None]))[:, :, None]
+              & ((xs >= x0[:, None]) & (xs < x1[:, None]))[:, None, :])
+    dist[~in_box] = 0
+    peak = dist.max(axis=(1, 2))
+    faint = peak < MIN_CONTRAST
+    out = np.minimum(dist / np.where(faint, 1.0, peak)[:, None, None], 1.0)
+    out[faint] = 0
+    return out
 
 
 def _area_weights_batch(start: np.ndarray, step: np.ndarray, size: int, length: int) -> np.ndarray:

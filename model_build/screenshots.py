@@ -59,8 +59,8 @@ class _Chromium:
     """Headless Chromium with two pages on the sample page, 1x and 2x device pixels (hi-dpi
     screenshots draw finer strokes). It is killed and relaunched when it crashes or hangs."""
 
-    def __init__(self, playwright, browser_path, icons, hp: HParams):
-        self.playwright, self.browser_path, self.icons, self.hp = playwright, browser_path, icons, hp
+    def __init__(self, playwright, browser_path, page_html: str, hp: HParams):
+        self.playwright, self.browser_path, self.page_html = playwright, browser_path, page_html
         self.side = hp.grid * hp.cell_px
         self.browser = self.pid = None
 
@@ -71,7 +71,7 @@ class _Chromium:
         self.pages, self.cdp = {}, {}
         for dpr in (1, 2):
             page = self.browser.new_page(viewport={"width": self.side, "height": self.side}, device_scale_factor=dpr)
-            page.set_content(render_page(self.icons, self.hp.grid, self.hp.cell_px, []))
+            page.set_content(self.page_html)
             self.pages[dpr], self.cdp[dpr] = page, page.context.new_cdp_session(page)
 
     def shoot(self, cells: str, dpr: int) -> bytes:
@@ -159,6 +159,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     state = {"next": 0, "cut": 0}
     stop = threading.Event()
     in_flight = threading.BoundedSemaphore(2 * browsers)  # screenshots waiting to be cut (memory)
+    page_html = render_page(icons, hp.grid, hp.cell_px, [])  # once: every page of every browser loads it
 
     def cut(k: int, png: bytes, dpr: int, rng: np.random.Generator) -> None:
         from PIL import Image
@@ -190,7 +191,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                chromium = _Chromium(playwright, browser_path, icons, hp)
+                chromium = _Chromium(playwright, browser_path, page_html, hp)
                 try:
                     while not stop.is_set():
                         with lock:
