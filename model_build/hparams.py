@@ -22,7 +22,8 @@ class HParams:
     label_smoothing: float = 0.1
     validation_fraction: float = 0.1
     grid: int = 16  # cells per side of one screenshot
-    cell_px: int = 64
+    cell_px: int = 64  # a cell's side in CSS pixels on 1x sheets
+    hidpi_cell_px: int = 48  # and on 2x sheets (30 % of them)
     seed: int = 0
 
     def __post_init__(self):

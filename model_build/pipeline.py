@@ -22,7 +22,7 @@ from .preprocess import PREPROCESS_VERSION
 
 log = logging.getLogger(LOGGER_NAME)
 
-SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "seed")
+SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
 
 
 def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = None):

@@ -59,64 +59,88 @@ def sheet_labels(num_icons: int, samples_per_icon: int, per_sheet: int, seed: in
     return [labels[i:i + per_sheet] for i in range(0, len(labels), per_sheet)]
 
 
+class Draws:
+    """A sheet's random numbers: drawn from numpy in blocks, handed out one at a time as plain
+    floats. numpy's cost per scalar call (1-5 us, ~20 calls a cell) made the layout a quarter
+    of the screenshot stage's Python time."""
+
+    __slots__ = ("rng", "block", "i")
+
+    def __init__(self, rng: np.random.Generator, size: int = 4096):
+        self.rng, self.block, self.i = rng, rng.random(size).tolist(), 0
+
+    def random(self) -> float:
+        if self.i == len(self.block):
+            self.block, self.i = self.rng.random(len(self.block)).tolist(), 0
+        self.i += 1
+        return self.block[self.i - 1]
+
+    def uniform(self, low: float, high: float) -> float:
+        return low + (high - low) * self.random()
+
+    def integers(self, low: int, high: int) -> int:
+        """In [low, high), like numpy's."""
+        return low + int((high - low) * self.random())
+
+
 def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int | None = None) -> list[Cell]:
-    rng = np.random.default_rng([seed, 2, sheet])
+    draw = Draws(np.random.default_rng([seed, 2, sheet]), 24 * len(labels) + 16)
     num_icons = num_icons or int(labels.max()) + 1
     cells = []
-    for label in labels:
-        kind = rng.random()
+    for label in labels.tolist():
+        kind = draw.random()
         if kind < 0.24:
-            cells.append(_button_cell(rng, int(label), cell))
+            cells.append(_button_cell(draw, label, cell))
             continue
-        size = int(rng.integers(MIN_SIZE, cell - 2 * INSET - 1))
-        x = int(rng.integers(INSET, cell - size - INSET + 1))
-        y = int(rng.integers(INSET, cell - size - INSET + 1))
-        bg, fg = _palette(rng)
-        tint = _mix(fg, bg, float(rng.uniform(0.06, 0.35)))
-        rot = float(rng.uniform(-6, 6)) if rng.random() < 0.15 else 0.0
+        size = draw.integers(MIN_SIZE, cell - 2 * INSET - 1)
+        x = draw.integers(INSET, cell - size - INSET + 1)
+        y = draw.integers(INSET, cell - size - INSET + 1)
+        bg, fg = _palette(draw)
+        tint = _mix(fg, bg, draw.uniform(0.06, 0.35))
+        rot = draw.uniform(-6, 6) if draw.random() < 0.15 else 0.0
         extras = ()
         if kind < 0.31:  # a menu label beside the icon, cut by the crop
             size = min(size, 32)
-            x = int(rng.integers(INSET, INSET + 8))
-            extras = (_label(rng, x + size + int(rng.integers(3, 9)), y + size / 2, _hex(fg)),)
+            x = draw.integers(INSET, INSET + 8)
+            extras = (_label(draw, x + size + draw.integers(3, 9), y + size / 2, _hex(fg)),)
         elif kind < 0.37:  # a neighbouring icon, half inside the crop
-            other = int(rng.integers(0, num_icons))
-            offset = int(size * rng.uniform(0.35, 0.7))
-            ox = -offset if rng.random() < 0.5 else cell - size + offset
+            other = draw.integers(0, num_icons)
+            offset = int(size * draw.uniform(0.35, 0.7))
+            ox = -offset if draw.random() < 0.5 else cell - size + offset
             extras = ({"kind": "icon", "icon": other,
                        "style": f"left:{ox}px;top:{y}px;width:{size}px;height:{size}px"},)
             x = min(max(x, INSET), cell - size - INSET)
-        cells.append(Cell(int(label), size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras))
+        cells.append(Cell(label, size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras))
     return cells
 
 
-def _label(rng: np.random.Generator, left: float, middle: float, colour: str) -> dict:
-    font = int(rng.integers(10, 17))
-    word = WORDS[int(rng.integers(len(WORDS)))]
+def _label(draw: Draws, left: float, middle: float, colour: str) -> dict:
+    font = draw.integers(10, 17)
+    word = WORDS[draw.integers(0, len(WORDS))]
     return {"kind": "text", "text": word,
             "style": f"left:{left:.0f}px;top:{middle - font * 0.65:.0f}px;font-size:{font}px;color:{colour}"}
 
 
-def _button_cell(rng: np.random.Generator, label: int, cell: int) -> Cell:
+def _button_cell(draw: Draws, label: int, cell: int) -> Cell:
     """An icon in a button (filled with a brand colour, or bordered on the page colour)."""
-    size = int(rng.integers(MIN_SIZE, 29))
-    pad = int(rng.integers(4, 11))
-    page = _grey(rng.uniform(0.9, 1.0)) if rng.random() < 0.7 else _grey(rng.uniform(0.05, 0.2))
-    if rng.random() < 0.5:
-        button = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.4, 1), rng.uniform(0.4, 0.9))
-        fg = _grey(1.0) if rng.random() < 0.8 else _grey(0.0)
+    size = draw.integers(MIN_SIZE, 29)
+    pad = draw.integers(4, 11)
+    page = _grey(draw.uniform(0.9, 1.0)) if draw.random() < 0.7 else _grey(draw.uniform(0.05, 0.2))
+    if draw.random() < 0.5:
+        button = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.4, 1), draw.uniform(0.4, 0.9))
+        fg = _grey(1.0) if draw.random() < 0.8 else _grey(0.0)
         border = button
     else:
         button = page
-        fg = _grey(rng.uniform(0, 0.35)) if page[0] > 0.5 else _grey(rng.uniform(0.75, 1))
-        border = _grey(rng.uniform(0.55, 0.85)) if rng.random() < 0.7 else fg
-    x = pad + int(rng.integers(INSET, INSET + 6))
-    y = int(rng.integers(pad + INSET, max(pad + INSET + 1, cell - size - pad - INSET)))
+        fg = _grey(draw.uniform(0, 0.35)) if page[0] > 0.5 else _grey(draw.uniform(0.75, 1))
+        border = _grey(draw.uniform(0.55, 0.85)) if draw.random() < 0.7 else fg
+    x = pad + draw.integers(INSET, INSET + 6)
+    y = draw.integers(pad + INSET, max(pad + INSET + 1, cell - size - pad - INSET))
     box = (f"left:{x - pad}px;top:{y - pad}px;width:{cell}px;height:{size + 2 * pad}px;"
-           f"background:{_hex(button)};border:1px solid {_hex(border)};border-radius:{int(rng.integers(2, 9))}px")
+           f"background:{_hex(button)};border:1px solid {_hex(border)};border-radius:{draw.integers(2, 9)}px")
     extras = ({"kind": "box", "style": box},
-              _label(rng, x + size + int(rng.integers(4, 9)), y + size / 2, _hex(fg)))
-    tint = _mix(fg, button, float(rng.uniform(0.06, 0.35)))
+              _label(draw, x + size + draw.integers(4, 9), y + size / 2, _hex(fg)))
+    tint = _mix(fg, button, draw.uniform(0.06, 0.35))
     return Cell(label, size, x, y, _hex(fg), _hex(page), _hex(tint), 0.0, extras)
 
 
@@ -126,20 +150,20 @@ def _grey(v: float) -> tuple[float, float, float]:
     return (v, v, v)
 
 
-def _palette(rng: np.random.Generator) -> tuple[tuple, tuple]:
+def _palette(draw: Draws) -> tuple[tuple, tuple]:
     """A background (light, dark or coloured UI) and a foreground that contrasts with it."""
-    kind = rng.random()
+    kind = draw.random()
     if kind < 0.75:  # a light or a dark grey, slightly tinted
-        grey = rng.uniform(0.86, 1.0) if kind < 0.5 else rng.uniform(0.0, 0.25)
-        bg = tuple(grey + d for d in rng.uniform(-0.03, 0.03, 3).tolist())
+        grey = draw.uniform(0.86, 1.0) if kind < 0.5 else draw.uniform(0.0, 0.25)
+        bg = tuple(grey + draw.uniform(-0.03, 0.03) for _ in range(3))
     else:
-        bg = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.3, 1))
+        bg = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.3, 1), draw.uniform(0.3, 1))
     bg = tuple(min(max(v, 0.0), 1.0) for v in bg)
     while True:
-        if rng.random() < 0.5:  # greys are the common case
-            fg = _grey(rng.uniform(0, 1))
+        if draw.random() < 0.5:  # greys are the common case
+            fg = _grey(draw.random())
         else:
-            fg = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.3, 1), rng.uniform(0.2, 1))
+            fg = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.3, 1), draw.uniform(0.2, 1))
         if math.sqrt(sum((f - b) ** 2 for f, b in zip(fg, bg)) / 3) >= 0.3:
             return bg, fg
 
@@ -149,8 +173,12 @@ def _mix(a: tuple, b: tuple, t: float) -> tuple:
 
 
 def _hex(rgb: tuple) -> str:
-    r, g, b = (int(round(min(max(float(v), 0.0), 1.0) * 255)) for v in rgb)
-    return f"#{r:02x}{g:02x}{b:02x}"
+    r, g, b = rgb
+    return "#%02x%02x%02x" % (_byte(r), _byte(g), _byte(b))
+
+
+def _byte(v: float) -> int:
+    return round((0.0 if v < 0.0 else 1.0 if v > 1.0 else v) * 255)
 
 
 def _luminance(hex_colour: str) -> float:

@@ -20,6 +20,18 @@ log = logging.getLogger(LOGGER_NAME)
 HIDPI_SHARE = 0.3
 
 
+def cell_css_px(hp: HParams, dpr: int) -> int:
+    """A cell's side in CSS pixels. Hi-dpi sheets use smaller cells: their pixels cost 4x, and
+    what they add, finer strokes on small icons, needs no room for large ones."""
+    return hp.hidpi_cell_px if dpr == 2 else hp.cell_px
+
+
+def sheet_draws(seed: int, k: int) -> tuple[int, np.random.Generator]:
+    """Sheet k's device pixel ratio, and the generator its degradation draws from next."""
+    rng = np.random.default_rng([seed, 4, k])
+    return (2 if rng.random() < HIDPI_SHARE else 1), rng
+
+
 def degrade(img, rng: np.random.Generator):
     """What happens to screenshots on their way to a reader's clipboard, one draw per sheet:
     rescaling (zoomed or shrunk UIs), blur, JPEG compression; most sheets stay clean."""
@@ -57,11 +69,12 @@ BROWSERS = 2
 
 class _Chromium:
     """Headless Chromium with two pages on the sample page, 1x and 2x device pixels (hi-dpi
-    screenshots draw finer strokes). It is killed and relaunched when it crashes or hangs."""
+    screenshots draw finer strokes). It is killed and relaunched when it crashes or hangs.
+    ``page_html``: the page for each device pixel ratio."""
 
-    def __init__(self, playwright, browser_path, page_html: str, hp: HParams):
+    def __init__(self, playwright, browser_path, page_html: dict[int, str], hp: HParams):
         self.playwright, self.browser_path, self.page_html = playwright, browser_path, page_html
-        self.side = hp.grid * hp.cell_px
+        self.side = {dpr: hp.grid * cell_css_px(hp, dpr) for dpr in (1, 2)}
         self.browser = self.pid = None
 
     def start(self) -> None:
@@ -70,13 +83,14 @@ class _Chromium:
         self.browser, self.pid = launch_tagged(self.playwright, self.browser_path)
         self.pages, self.cdp = {}, {}
         for dpr in (1, 2):
-            page = self.browser.new_page(viewport={"width": self.side, "height": self.side}, device_scale_factor=dpr)
-            page.set_content(self.page_html)
+            side = self.side[dpr]
+            page = self.browser.new_page(viewport={"width": side, "height": side}, device_scale_factor=dpr)
+            page.set_content(self.page_html[dpr])
             self.pages[dpr], self.cdp[dpr] = page, page.context.new_cdp_session(page)
 
     def shoot(self, cells: str, dpr: int) -> bytes:
         self.pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
-        return _screenshot(self.cdp[dpr], self.side, dpr)
+        return _screenshot(self.cdp[dpr], self.side[dpr], dpr)
 
     def kill(self) -> None:
         from .browser import kill_tree
@@ -159,7 +173,9 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     state = {"next": 0, "cut": 0}
     stop = threading.Event()
     in_flight = threading.BoundedSemaphore(2 * browsers)  # screenshots waiting to be cut (memory)
-    page_html = render_page(icons, hp.grid, hp.cell_px, [])  # once: every page of every browser loads it
+    dprs = [sheet_draws(hp.seed, k)[0] for k in range(len(sheets))]
+    # Rendered once: every browser's page for that pixel ratio loads it.
+    page_html = {dpr: render_page(icons, hp.grid, cell_css_px(hp, dpr), []) for dpr in (1, 2)}
 
     def cut(k: int, png: bytes, dpr: int, rng: np.random.Generator) -> None:
         from PIL import Image
@@ -168,7 +184,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
             img = Image.open(io.BytesIO(png))
             img = img if img.mode == "RGB" else img.convert("RGB")  # (converting RGB copies it)
             shot = np.asarray(degrade(img, rng))
-            cell, inset = hp.cell_px * dpr, INSET * dpr
+            cell, inset = cell_css_px(hp, dpr) * dpr, INSET * dpr
             crops = shot.reshape(hp.grid, cell, hp.grid, cell, 3).swapaxes(1, 2)[:, :, inset:cell - inset, inset:cell - inset]
             whole, leads, wide = preprocess_batch(crops.reshape(per_sheet, *crops.shape[2:]), hp.image_size)
             xs[k] = np.round(np.concatenate([whole, leads]) * 255).astype(np.uint8)
@@ -181,7 +197,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
 
     with ThreadPoolExecutor(1) as layouts, ThreadPoolExecutor(1) as cutter:
         def markup_of(k: int):
-            return layouts.submit(lambda: render_cells(layout(sheets[k], hp.cell_px, hp.seed, k, len(icons))))
+            return layouts.submit(lambda: render_cells(layout(sheets[k], cell_css_px(hp, dprs[k]), hp.seed, k, len(icons))))
 
         lookahead = 2 * browsers
         markup = {k: markup_of(k) for k in range(min(lookahead, len(sheets)))}
@@ -202,8 +218,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
                             cells_future = markup.pop(k)
                             if k + lookahead < len(sheets):
                                 markup[k + lookahead] = markup_of(k + lookahead)
-                        rng = np.random.default_rng([hp.seed, 4, k])
-                        dpr = 2 if rng.random() < HIDPI_SHARE else 1
+                        dpr, rng = sheet_draws(hp.seed, k)
                         png = _shoot_with_retries(chromium, k, cells_future.result(), dpr, timeout_s, on_sheet)
                         in_flight.acquire()
                         cuts.append(cutter.submit(cut, k, png, dpr, rng))

@@ -108,3 +108,28 @@ def test_a_headless_shell_is_preferred_for_the_sheets_only(monkeypatch, tmp_path
     registry_own.write_text("")
     assert browser.find_browser(None, str(registry_own), prefer_shell=True) == str(pw_shell)
     assert browser.find_browser(None, str(registry_own)) == str(registry_own)
+
+
+def test_hidpi_sheets_are_drawn_at_2x_on_their_own_cells(icons, monkeypatch):
+    """A sheet in ~3 is drawn at 2 device pixels per CSS pixel, on the smaller hi-dpi cells:
+    the screenshot's size must match what the cutting expects, or the crops are garbage."""
+    import io
+
+    from PIL import Image
+
+    import model_build.screenshots as screenshots
+
+    shots = []
+    real = screenshots._screenshot
+
+    def spy(cdp, side, dpr):
+        png = real(cdp, side, dpr)
+        shots.append((side, dpr, Image.open(io.BytesIO(png)).size))
+        return png
+
+    monkeypatch.setattr(screenshots, "_screenshot", spy)
+    hp = HParams(samples_per_icon=32, grid=4, cell_px=64, hidpi_cell_px=40)  # 6 sheets, the 6th at 2x
+    x, y = capture(icons, hp, browsers=1)
+    assert set(shots) == {(256, 1, (256, 256)), (160, 2, (320, 320))}
+    assert len(x) == len(y) >= 6 * 16 and x.shape[1:] == (32, 32)
+    assert all(x[y == label].max() > 200 for label in range(3))  # every icon left ink
