@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 BACKBONES = ("builtin", "none")
+MIN_CELL_PX = 24
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class HParams:
     def __post_init__(self):
         if self.backbone not in BACKBONES:
             raise ValueError(f"backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
+        for name in ("cell_px", "hidpi_cell_px"):  # room for a 12 px icon, its margins and a label
+            if getattr(self, name) < MIN_CELL_PX:
+                raise ValueError(f"{name} must be at least {MIN_CELL_PX}, not {getattr(self, name)}")
 
     @property
     def train_epochs(self) -> int:

@@ -41,6 +41,12 @@ def test_unknown_backbone_option_is_refused():
         HParams(backbone="resnet")
 
 
+def test_cells_too_small_for_an_icon_are_refused():
+    with pytest.raises(ValueError, match="hidpi_cell_px must be at least 24, not 16"):
+        HParams(hidpi_cell_px=16)
+    assert HParams(cell_px=24, hidpi_cell_px=24).hidpi_cell_px == 24
+
+
 @pytest.mark.slow
 def test_pretrain_save_load_and_train_a_head(tmp_path):
     """A miniature of scripts/pretrain: two fake npm 'sets' of real SVGs, a backbone saved and
