@@ -12,6 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+SITE = ROOT / "example_site"
 RESULTS = ROOT / "benchmarks" / "results"
 PEER = ROOT.parent / "shared" / "anchors" / "antd-icon-classifier"
 

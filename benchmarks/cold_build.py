@@ -18,9 +18,8 @@ import subprocess
 import sys
 import time
 
-from _common import ROOT, median, save
+from _common import ROOT, SITE, median, save
 
-SITE = ROOT / "example_site"
 CACHE = SITE / ".cache" / "plugin" / "iconsearch"
 STAGES = {
     "screenshots_s": r"screenshots: [\d,]+ crops in ([\d.]+) s",

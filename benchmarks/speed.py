@@ -21,10 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PEER, ROOT, launch_browser, median, save, serve
+from _common import PEER, ROOT, SITE, launch_browser, median, save, serve
 from queries import make_queries
 
-SITE = ROOT / "example_site"
 PY = sys.executable
 
 

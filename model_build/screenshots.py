@@ -173,7 +173,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     state = {"next": 0, "cut": 0}
     stop = threading.Event()
     in_flight = threading.BoundedSemaphore(2 * browsers)  # screenshots waiting to be cut (memory)
-    dprs = [sheet_draws(hp.seed, k)[0] for k in range(len(sheets))]
+    draws = [sheet_draws(hp.seed, k) for k in range(len(sheets))]  # (dpr, rng): the layout needs the dpr first
     # Rendered once: every browser's page for that pixel ratio loads it.
     page_html = {dpr: render_page(icons, hp.grid, cell_css_px(hp, dpr), []) for dpr in (1, 2)}
 
@@ -197,7 +197,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
 
     with ThreadPoolExecutor(1) as layouts, ThreadPoolExecutor(1) as cutter:
         def markup_of(k: int):
-            return layouts.submit(lambda: render_cells(layout(sheets[k], cell_css_px(hp, dprs[k]), hp.seed, k, len(icons))))
+            return layouts.submit(lambda: render_cells(layout(sheets[k], cell_css_px(hp, draws[k][0]), hp.seed, k, len(icons))))
 
         lookahead = 2 * browsers
         markup = {k: markup_of(k) for k in range(min(lookahead, len(sheets)))}
@@ -218,7 +218,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
                             cells_future = markup.pop(k)
                             if k + lookahead < len(sheets):
                                 markup[k + lookahead] = markup_of(k + lookahead)
-                        dpr, rng = sheet_draws(hp.seed, k)
+                        dpr, rng = draws[k]
                         png = _shoot_with_retries(chromium, k, cells_future.result(), dpr, timeout_s, on_sheet)
                         in_flight.acquire()
                         cuts.append(cutter.submit(cut, k, png, dpr, rng))
