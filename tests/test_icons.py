@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,54 @@ def test_filters_are_kept_but_not_fetching_ones():
                      b'<feImage href="http://evil/x.png"/></filter></defs><path filter="url(#a)" d="M0 0h5"/></svg>', "shadow")
     assert "<filter" in icon.svg and "feGaussianBlur" in icon.svg and 'filter="url(#a)"' in icon.svg
     assert "feImage" not in icon.svg and "evil" not in icon.svg
+
+
+def test_the_files_that_broke_builds_are_skipped_each_with_its_limit(tmp_path):
+    from .bad_icons import BAD, write_bad_icons
+
+    write(tmp_path, "good.svg", SQUARE)
+    expected = write_bad_icons(tmp_path, BAD)
+    icons, warnings = scan_svg_folder(tmp_path)
+    assert [i.id for i in icons] == ["good"]
+    assert len(warnings) == len(BAD)
+    for name, words in expected.items():
+        [line] = [w for w in warnings if f"/{name}:" in w]
+        assert words in line, line
+        assert line.startswith(f"skipped icon {tmp_path / name}: ")
+    assert "raise the option `limit_depth`" in next(w for w in warnings if "deep-nesting" in w)
+    assert "raise the option `limit_bytes`" in next(w for w in warnings if "huge-path" in w)
+
+
+@pytest.mark.parametrize("svg, why", [
+    (b'<svg viewBox="0 0 9 9">' + b'<rect width="1" height="1"/>' * 6000 + b"</svg>", "more than 5,000 elements"),
+    (b'<svg viewBox="0 0 9 9"><path d="M0 0' + b" 1 1" * 60_000 + b'"/></svg>', "120,002 coordinates, over the limit of 100,000"),
+    (b'<svg viewBox="0 0 9 9"><path d="M0 0L1e40 2z"/></svg>', "<path d> holds a number that is not finite"),
+    (b'<svg viewBox="0 0 9 9"><circle r="NaN"/></svg>', "<circle r> holds a number that is not finite"),
+    (b'<svg viewBox="0 0 0 9"><path d="M0 0h9"/></svg>', "is degenerate"),
+    (b'<svg width="-4" height="4"><path d="M0 0h9"/></svg>', "width and height '0 0 -4 4' is degenerate"),
+    (b'<svg viewBox="0 0 9"><path d="M0 0h9"/></svg>', "is not four numbers"),
+])
+def test_costly_or_degenerate_icons_say_why(svg, why):
+    with pytest.raises(ValueError, match=re.escape(why)):
+        parse_svg(svg, "x")
+
+
+def test_limits_can_be_raised():
+    from model_build.limits import Limits
+
+    deep = b'<svg viewBox="0 0 9 9">' + b"<g>" * 100 + b'<path d="M0 0h9v9z"/>' + b"</g>" * 100 + b"</svg>"
+    with pytest.raises(ValueError, match="limit_depth"):
+        parse_svg(deep, "deep")
+    icon = parse_svg(deep, "deep", limits=Limits(depth=200))
+    assert icon.inner.count("<g>") == 100 and icon.inner.endswith("</g>" * 100)
+    with pytest.raises(ValueError, match="limit_bytes must be a positive number"):
+        Limits(bytes=0)
+
+
+def test_unreadable_files_are_skipped_not_raised(tmp_path):
+    write(tmp_path, "good.svg", SQUARE)
+    (tmp_path / "folder.svg").mkdir()  # a folder named like an icon: not a file, ignored
+    (tmp_path / "dangling.svg").symlink_to(tmp_path / "nowhere.svg")
+    (tmp_path / "loop.svg").symlink_to(tmp_path / "loop.svg")
+    icons, warnings = scan_svg_folder(tmp_path)
+    assert [i.id for i in icons] == ["good"] and warnings == []
