@@ -9,6 +9,7 @@ kept apart (``samples/``) so a build interrupted during training does not take t
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -22,6 +23,8 @@ from model_build import LOGGER_NAME, PIPELINE_VERSION, __version__
 from model_build.backbone import digest as backbone_digest
 from model_build.hparams import HParams
 from model_build.icons import Icon
+from model_build.limits import DEFAULT_LIMITS, Limits
+from model_build.pipeline import SAMPLES_SUFFIX, load_samples
 from model_build.preprocess import PREPROCESS_VERSION
 
 log = logging.getLogger(LOGGER_NAME)
@@ -48,11 +51,14 @@ def versions() -> dict:
     return {**_pipeline_versions(), **{d: _version(d) for d in VERSIONED}}
 
 
-def model_key(icons: list[Icon], hp: HParams) -> str:
+def model_key(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -> str:
     # A new pretrained backbone (a package upgrade) retrains every site that uses it.
     backbone = backbone_digest() if hp.backbone == "builtin" else "none"
+    # Limits decide which icons an entry skipped; the defaults add nothing, so entries built
+    # before limits existed stay valid.
+    other_limits = {"limits": limits.to_dict()} if limits != DEFAULT_LIMITS else {}
     return _digest({"icons": [[i.id, i.digest] for i in icons], "hparams": hp.to_dict(), "versions": versions(),
-                    "backbone": backbone})
+                    "backbone": backbone, **other_limits})
 
 
 def samples_key(icons: list[Icon], hp: HParams) -> str:
@@ -92,10 +98,23 @@ class ModelCache:
         return manifest
 
     @contextlib.contextmanager
+    def writing(self, what: str):
+        """Turns a cache folder that can't take a write (full disk, no permission, read-only)
+        into one ``CacheWriteError`` that names ``cache_dir``, what was being written, the fix."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in UNWRITABLE:
+                raise
+            raise CacheWriteError(self.root, what, exc) from None
+
+    @contextlib.contextmanager
     def lock(self):
         """An exclusive lock on the cache directory (another build waits for this one)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+") as fh:
+        with self.writing("its lock file"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = open(self.root / ".lock", "a+")
+        with fh:
             try:
                 import fcntl
             except ImportError:  # Windows: no advisory locks, atomic renames still hold
@@ -111,45 +130,81 @@ class ModelCache:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def build(self, key: str, icons: list[Icon], hp: HParams, browser_path: str | None = None) -> dict:
+    def build(self, key: str, icons: list[Icon], hp: HParams, browser_path: str | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> dict:
+        """Checks the icons, takes (or reuses) their screenshots, trains, and stores the entry;
+        the manifest lists the icons skipped on the way."""
         from model_build import pipeline
 
         with self.lock():
             manifest = self.get(key)  # built by another process while we waited
             if manifest is not None:
                 return manifest
-            for stale in self.root.glob(".tmp-*"):  # left by a killed build; we hold the lock
-                shutil.rmtree(stale, ignore_errors=True)
+            for stale in [*self.root.glob(".tmp-*"), *self.root.glob("samples/.*.tmp")]:  # a killed build's
+                shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+            icons, skipped = pipeline.check_icons(icons, limits, browser_path)
             samples_dir = self.root / "samples"
-            samples_dir.mkdir(parents=True, exist_ok=True)
-            samples_file = samples_dir / f"{samples_key(icons, hp)}.npz"
-            samples = None
-            if samples_file.exists():
-                try:
-                    samples = pipeline.load_samples(samples_file)
-                    log.info("reusing %s cached screenshot samples from %s", f"{len(samples[1]):,}", samples_file.name)
-                except Exception as exc:  # noqa: BLE001 - a damaged file is rebuilt
-                    log.warning("cached samples %s are damaged (%s); taking them again", samples_file, exc)
+            samples = self._cached_samples(samples_dir / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}")
             if samples is None:
-                samples = pipeline.capture_samples(icons, hp, browser_path)
-                pipeline.save_samples(samples_file, samples)
+                icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
+                skipped += worse
+                samples_file = samples_dir / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"
+                with self.writing("the screenshot samples"):
+                    samples_dir.mkdir(parents=True, exist_ok=True)
+                    pipeline.save_samples(samples_file, samples)
                 _prune(samples_dir, keep=samples_file.name)
-            tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
+            with self.writing("the trained model"):
+                tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
             try:
-                manifest = pipeline.build_model(icons, hp, tmp, samples=samples)
-                manifest["key"] = key
-                manifest["versions"] = versions()
-                manifest["files"] = {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
-                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
-                final = self.entry(key)
-                final.parent.mkdir(parents=True, exist_ok=True)
-                if final.exists():
-                    shutil.rmtree(final)
-                os.replace(tmp, final)
+                with self.writing("the trained model"):
+                    manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped)
+                    manifest["key"] = key
+                    manifest["versions"] = versions()
+                    manifest["files"] = {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+                    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+                    final = self.entry(key)
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    if final.exists():
+                        shutil.rmtree(final)
+                    os.replace(tmp, final)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
             _prune(self.root / "models", keep=key)
             return manifest
+
+    @staticmethod
+    def _cached_samples(path: Path):
+        if not path.exists():
+            return None
+        try:
+            samples = load_samples(path)
+        except Exception as exc:  # noqa: BLE001 - a damaged file is taken again
+            log.warning("cached samples %s are damaged (%s); taking them again", path, exc)
+            return None
+        log.info("reusing %s cached screenshot samples from %s", f"{len(samples[1]):,}", path.name)
+        return samples
+
+
+# What a folder that can't take a write says (errno -> words, and the fix).
+UNWRITABLE = {
+    errno.ENOSPC: ("no space left on the device", "free some space on that disk"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space on that disk"),
+    errno.EACCES: ("permission denied", "make the folder writable by this user"),
+    errno.EPERM: ("operation not permitted", "make the folder writable by this user"),
+    errno.EROFS: ("it is on a read-only file system", "build where the folder is writable"),
+}
+
+
+class CacheWriteError(Exception):
+    """The cache folder can't take a write: one line with the folder, what, and the fix."""
+
+    def __init__(self, root: Path, what: str, exc: OSError):
+        words, fix = UNWRITABLE[exc.errno]
+        where = f"cache_dir {root}"
+        if exc.filename and not Path(str(exc.filename)).resolve().is_relative_to(Path(root).resolve()):
+            where = f"{Path(str(exc.filename)).parent} (not cache_dir {root}: the system's temporary folder?)"
+        super().__init__(f"could not write {what} into {where}: {words}. Fix: {fix}, or point the `cache_dir` "
+                         "option at another folder; what was already complete is kept for the next build")
 
 
 def _prune(folder: Path, keep: str, max_entries: int = 3) -> None:

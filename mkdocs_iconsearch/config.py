@@ -4,8 +4,10 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
 from model_build.hparams import BACKBONES, HParams
+from model_build.limits import Limits
 
 _DEFAULTS = HParams()
+_LIMITS = Limits()
 
 
 class IconsearchConfig(Config):
@@ -42,6 +44,21 @@ class IconsearchConfig(Config):
     # Every random draw (layout, colours, validation split, initial weights) follows it.
     training_seed = opt.Type(int, default=_DEFAULTS.seed)
 
+    # An icon file larger than this many bytes is skipped with a warning (real icons: < 60 KB).
+    limit_bytes = opt.Type(int, default=_LIMITS.bytes)
+    # An icon with more XML elements than this is skipped with a warning.
+    limit_elements = opt.Type(int, default=_LIMITS.elements)
+    # An icon whose elements nest deeper than this is skipped with a warning.
+    limit_depth = opt.Type(int, default=_LIMITS.depth)
+    # An icon whose paths hold more numbers than this (in `d` and `points`) is skipped: too costly to draw ~100 times.
+    limit_coordinates = opt.Type(int, default=_LIMITS.coordinates)
+    # An icon that takes longer than this to draw once in Chromium (checked before the sample sheets) is skipped.
+    limit_draw_seconds = opt.Type((int, float), default=_LIMITS.draw_seconds)
+
     def hparams(self) -> HParams:
         prefix = "training_"
         return HParams.from_dict({k[len(prefix):]: v for k, v in self.items() if k.startswith(prefix)})
+
+    def limits(self) -> Limits:
+        prefix = "limit_"
+        return Limits.from_dict({k[len(prefix):]: v for k, v in self.items() if k.startswith(prefix)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -13,16 +14,48 @@ from mkdocs.utils import get_relative_url
 from model_build import LOGGER_NAME
 from model_build.backbone import BackboneError
 from model_build.browser import BrowserFailed, BrowserNotFound
+from model_build.drawcheck import warning
 from model_build.icons import IconSetError
 from model_build.sources import parse_sources, scan_sources, watched_path
 from model_build.resources import widget_bundle_dir
 
-from .cache import ModelCache, model_key
+from .cache import UNWRITABLE, CacheWriteError, ModelCache, model_key
 from .config import IconsearchConfig
 from .injection import (MARKER_LINE, SITE_DIR, copy_site_files, generated_page, head_tags, snippets_json,
                         widget_html)
 
 log = logging.getLogger(LOGGER_NAME)
+# Failures the user can fix: their messages name the thing and the fix.
+EXPECTED = (BrowserNotFound, BrowserFailed, IconSetError, BackboneError, CacheWriteError)
+
+
+def reported(hook):
+    """No traceback reaches the user from a hook: an expected failure becomes its one-line
+    message, anything else a line that says what broke; `mkdocs build --verbose` shows the
+    traceback. (Ctrl-C and other BaseExceptions pass through.)"""
+
+    @functools.wraps(hook)
+    def run(self, *args, **kwargs):
+        try:
+            return hook(self, *args, **kwargs)
+        except PluginError:
+            raise
+        except EXPECTED as exc:
+            log.debug("iconsearch: where this came from:", exc_info=True)
+            raise PluginError(f"iconsearch: {exc}") from None
+        except OSError as exc:
+            log.debug("iconsearch: where this came from:", exc_info=True)
+            if exc.errno in UNWRITABLE:
+                words, fix = UNWRITABLE[exc.errno]
+                raise PluginError(f"iconsearch: could not write {exc.filename}: {words}. Fix: {fix}") from None
+            raise PluginError(f"iconsearch: {exc.strerror or exc}: {exc.filename} (during {hook.__name__}; "
+                              "`mkdocs build --verbose` shows where)") from None
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: say so in one line
+            log.debug("iconsearch: where this came from:", exc_info=True)
+            raise PluginError(f"iconsearch: unexpected {type(exc).__name__} during {hook.__name__}: {exc}. This is "
+                              "a bug: please report it with the output of `mkdocs build --verbose`") from None
+
+    return run
 
 
 class IconsearchPlugin(BasePlugin[IconsearchConfig]):
@@ -36,6 +69,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
     def on_startup(self, *, command, dirty):
         """Defining this hook keeps one plugin instance across `mkdocs serve` rebuilds."""
 
+    @reported
     def on_config(self, config):
         if not self.config.enabled:
             return
@@ -47,40 +81,44 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             self.sources = parse_sources(self.config.icons)
         except IconSetError as exc:
             raise PluginError(f"iconsearch: {exc}") from None
+        try:
+            self.limits = self.config.limits()
+        except ValueError as exc:
+            raise PluginError(f"iconsearch: option {exc}") from None
         self.cache = ModelCache(self.root / self.config.cache_dir)
         self.page_sources = _page_sources(self.config.page)
         theme = config.theme
         self.language = str(self.config.language or theme.get("language") or theme.get("locale") or "en")
 
+    @reported
     def on_pre_build(self, config):
         if not self.config.enabled:
             return
-        try:
-            icons, warnings = scan_sources(self.sources, self.root)
-        except IconSetError as exc:
-            raise PluginError(f"iconsearch: {exc}") from None
-        for warning in warnings:
-            log.warning("iconsearch: %s", warning)
+        icons, warnings = scan_sources(self.sources, self.root, self.limits)
+        for line in warnings:
+            log.warning("iconsearch: %s", line)
         if not icons:
             where = ", ".join(str((self.root / s.where).resolve()) if s.kind == "path" else s.describe()
                               for s in self.sources)
             raise PluginError(f"iconsearch: option `icons`: no usable SVG files in {where}; "
                               "add some *.svg files or point `icons` at another folder")
         hp = self.config.hparams()
-        key = model_key(icons, hp)
+        key = model_key(icons, hp, self.limits)
         manifest = self.cache.get(key)
         if manifest is None:
             log.info("iconsearch: training an icon model for %d icons (cache key %s)", len(icons), key)
-            try:
-                manifest = self.cache.build(key, icons, hp, self.config.browser_path)
-            except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError) as exc:
-                raise PluginError(f"iconsearch: {exc}") from None
+            manifest = self.cache.build(key, icons, hp, self.config.browser_path, self.limits)
         else:
-            log.info("iconsearch: using the cached model for %d icons (cache key %s)", len(icons), key)
+            for entry in manifest.get("skipped", ()):  # found when it was built: named on every build
+                log.warning("iconsearch: %s", warning(entry))
+            log.info("iconsearch: using the cached model for %d icons (cache key %s)",
+                     len(icons) - len(manifest.get("skipped", ())), key)
         self.manifest, self.model_dir = manifest, self.cache.entry(key)
         # Snippets are not part of the model: a new template never retrains.
-        self.snippets = snippets_json(icons)
+        gone = {entry["id"] for entry in manifest.get("skipped", ())}
+        self.snippets = snippets_json([i for i in icons if i.id not in gone])
 
+    @reported
     def on_files(self, files, config):
         if not self.config.enabled or not self.page_sources:
             return files
@@ -88,6 +126,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             files.append(File.generated(config, self.page_sources[0], content=generated_page()))
         return files
 
+    @reported
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
@@ -100,6 +139,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         self.widget_pages.add(page.file.src_uri)
         return markdown
 
+    @reported
     def on_post_page(self, output, page, config):
         # Material's instant navigation never reloads <head>: its pages all carry the (small)
         # loader, which mounts the widget when a page that has one is swapped in.
@@ -109,6 +149,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         tags = head_tags(get_relative_url(SITE_DIR, page.url) + "/")
         return output.replace("</head>", f"{tags}</head>", 1) if "</head>" in output else tags + output
 
+    @reported
     def on_post_build(self, config):
         if not self.config.enabled:
             return

@@ -170,9 +170,11 @@ def _parse_tree(data: bytes, limits: Limits) -> ET.Element:
                 root = root if root is not None else el
                 depth, count = depth + 1, count + 1
                 if depth > limits.depth:
-                    raise ValueError(_over("its elements are nested", depth, "levels deep", limits, "depth"))
+                    raise ValueError(f"its elements nest more than {limits.depth} levels deep; simplify the icon, "
+                                     f"or raise the option {Limits.option('depth')}")
                 if count > limits.elements:
-                    raise ValueError(_over("it has more than", limits.elements, "elements", limits, "elements"))
+                    raise ValueError(f"it has more than {limits.elements:,} elements; simplify the icon, "
+                                     f"or raise the option {Limits.option('elements')}")
         parser.close()
     except ET.ParseError as exc:
         raise ValueError(f"not well-formed XML ({exc})") from None

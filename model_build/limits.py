@@ -15,8 +15,8 @@ class Limits:
     bytes: int = 1_000_000  # the file's size
     elements: int = 5_000  # XML elements in the file
     depth: int = 64  # elements nested in one another
-    coordinates: int = 100_000  # numbers in all the paths' `d` and `points`
-    draw_seconds: float = 2.0  # drawing the icon once in Chromium (checked before the sample sheets)
+    coordinates: int = 50_000  # numbers in all the paths' `d` and `points`
+    draw_seconds: float = 1.0  # drawing the icon once in Chromium (checked before the sample sheets)
 
     def __post_init__(self):
         for f in fields(self):

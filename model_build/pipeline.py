@@ -18,6 +18,7 @@ from .backbone import load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
 from .icons import Icon, IconSetError, twin_groups
+from .limits import DEFAULT_LIMITS, Limits
 from .preprocess import PREPROCESS_VERSION
 
 log = logging.getLogger(LOGGER_NAME)
@@ -25,22 +26,47 @@ log = logging.getLogger(LOGGER_NAME)
 SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
 
 
-def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = None):
-    from .screenshots import capture
+def check_icons(icons: list[Icon], limits: Limits = DEFAULT_LIMITS, browser_path: str | None = None):
+    """``(kept, skipped)``: icons that draw no visible pixel or too slowly are left out (drawcheck.py)."""
+    from .drawcheck import check_icons as check
 
-    if not icons:
-        raise IconSetError("the icon set is empty: there is nothing to train on")
-    return capture(icons, hp, browser_path)
+    kept, skipped = check(icons, limits, browser_path)
+    if icons and not kept:
+        raise IconSetError("no icon is left to train on: every one was skipped (see the warnings above)")
+    return kept, skipped
+
+
+def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = None):
+    """``(icons, skipped, samples)``: the screenshots. An icon that stalls a sample sheet on its
+    own is skipped with a warning, and the sheets are drawn again without it."""
+    from .drawcheck import skipped as entry, warning
+    from .screenshots import IconsTooCostly, capture
+
+    skipped = []
+    while True:
+        if not icons:
+            raise IconSetError("the icon set is empty: there is nothing to train on")
+        try:
+            return icons, skipped, capture(icons, hp, browser_path)
+        except IconsTooCostly as exc:
+            for n in exc.indexes:
+                skipped.append(entry(icons[n], exc.why))
+                log.warning("iconsearch: %s", warning(skipped[-1]))
+            icons = [icon for n, icon in enumerate(icons) if n not in set(exc.indexes)]
 
 
 def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
-                browser_path: str | None = None) -> dict:
-    """Train and export; returns the manifest (file names, sizes, metrics) also written as JSON."""
+                browser_path: str | None = None, limits: Limits = DEFAULT_LIMITS, skipped: list[dict] = ()) -> dict:
+    """Train and export; returns the manifest (file names, sizes, metrics, the icons skipped)
+    also written as JSON. Without ``samples``, the icons are checked and screenshot first."""
     from .train import train
 
     backbone = load_backbone() if hp.backbone == "builtin" else None
+    skipped = list(skipped)
     if samples is None:
-        samples = capture_samples(icons, hp, browser_path)
+        icons, bad = check_icons(icons, limits, browser_path)
+        icons, worse, samples = capture_samples(icons, hp, browser_path)
+        skipped += bad + worse
     x, y = samples
     groups = class_groups(icons)
     icon_class = np.empty(len(icons), np.int32)
@@ -62,7 +88,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
         "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
         "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
-        "backbone": backbone.digest if backbone else "none",
+        "backbone": backbone.digest if backbone else "none", "skipped": skipped,
     }
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=1))
     return manifest
@@ -94,14 +120,31 @@ def sampling_key(hp: HParams) -> dict:
     return {k: data[k] for k in SAMPLING_FIELDS}
 
 
+SAMPLES_SUFFIX = ".samples"  # x then y, two .npy arrays back to back (no zip: see save_samples)
+
+
 def save_samples(path: Path, samples) -> None:
+    """Written to a temporary file beside ``path`` and renamed: a reader finds the whole file or
+    none. Two plain .npy arrays rather than numpy's zip: on a full disk the zip writer left an
+    unclosable file behind that printed a second traceback at exit. The temporary file is
+    removed on any failure."""
     x, y = samples
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, x=x, y=y)
-    tmp.replace(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            np.lib.format.write_array(fh, np.ascontiguousarray(x), allow_pickle=False)
+            np.lib.format.write_array(fh, np.ascontiguousarray(y), allow_pickle=False)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def load_samples(path: Path):
-    with np.load(path) as data:
-        return data["x"], data["y"]
+    """``(x, y)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
+    with open(path, "rb") as fh:
+        x = np.lib.format.read_array(fh, allow_pickle=False)
+        y = np.lib.format.read_array(fh, allow_pickle=False)
+        if fh.read(1) or len(x) != len(y):
+            raise ValueError("its arrays do not match")
+    return x, y

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from .hparams import HParams
 from .icons import Icon
 from .preprocess import preprocess_batch
 from .progress import Progress
-from .sample_page import INSET, layout, render_cells, render_page, sheet_labels
+from .sample_page import INSET, Cell, layout, render_cells, render_page, sheet_labels
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -68,13 +69,12 @@ BROWSERS = 2
 
 
 class _Chromium:
-    """Headless Chromium with two pages on the sample page, 1x and 2x device pixels (hi-dpi
-    screenshots draw finer strokes). It is killed and relaunched when it crashes or hangs.
-    ``page_html``: the page for each device pixel ratio."""
+    """Headless Chromium with one page per device pixel ratio, each on its own page markup
+    (the sample page at 1x and 2x: hi-dpi screenshots draw finer strokes). It is killed and
+    relaunched when it crashes or hangs. ``pages``: dpr -> (side in CSS pixels, page markup)."""
 
-    def __init__(self, playwright, browser_path, page_html: dict[int, str], hp: HParams):
-        self.playwright, self.browser_path, self.page_html = playwright, browser_path, page_html
-        self.side = {dpr: hp.grid * cell_css_px(hp, dpr) for dpr in (1, 2)}
+    def __init__(self, playwright, browser_path, pages: dict[int, tuple[int, str]]):
+        self.playwright, self.browser_path, self.page_specs = playwright, browser_path, pages
         self.browser = self.pid = None
 
     def start(self) -> None:
@@ -82,15 +82,14 @@ class _Chromium:
 
         self.browser, self.pid = launch_tagged(self.playwright, self.browser_path)
         self.pages, self.cdp = {}, {}
-        for dpr in (1, 2):
-            side = self.side[dpr]
+        for dpr, (side, html) in self.page_specs.items():
             page = self.browser.new_page(viewport={"width": side, "height": side}, device_scale_factor=dpr)
-            page.set_content(self.page_html[dpr])
+            page.set_content(html)
             self.pages[dpr], self.cdp[dpr] = page, page.context.new_cdp_session(page)
 
     def shoot(self, cells: str, dpr: int) -> bytes:
         self.pages[dpr].evaluate("h => { document.getElementById('grid').innerHTML = h; }", cells)
-        return _screenshot(self.cdp[dpr], self.side[dpr], dpr)
+        return _screenshot(self.cdp[dpr], self.page_specs[dpr][0], dpr)
 
     def kill(self) -> None:
         from .browser import kill_tree
@@ -107,45 +106,119 @@ class _Chromium:
         self.kill()  # a crashed browser can leave children behind
         self.browser = None
 
+    def attempt(self, cells: str, dpr: int, timeout_s: float) -> bytes:
+        """One screenshot, or ``Failed`` when Chromium crashes or gives no answer in
+        ``timeout_s`` (it is then killed and closed; the next attempt relaunches it)."""
+        import threading
 
-def _shoot_with_retries(chromium: _Chromium, k: int, cells: str, dpr: int, timeout_s: float, on_sheet) -> bytes:
-    """One sheet's screenshot; a crash or a hang (no answer in ``timeout_s``) relaunches
-    Chromium and draws the same sheet again, up to RETRIES times in a row."""
-    import threading
-
-    from .browser import BrowserFailed
-
-    errors = []
-    for attempt in range(RETRIES + 1):
-        if chromium.browser is None:
-            chromium.start()
-        if on_sheet:
-            on_sheet(k, chromium.pid)
+        if self.browser is None:
+            self.start()
         hung = threading.Event()
 
         def watchdog():
             hung.set()
-            chromium.kill()
+            self.kill()
 
         timer = threading.Timer(timeout_s, watchdog)
         timer.daemon = True
         timer.start()
         try:
-            return chromium.shoot(cells, dpr)
+            return self.shoot(cells, dpr)
         except Exception as exc:  # noqa: BLE001 - Playwright's errors for a dead target vary
-            what = f"did not answer within {timeout_s:g} s" if hung.is_set() else f"crashed ({str(exc).splitlines()[0]})"
-            errors.append(what)
-            chromium.close()
-            if attempt < RETRIES:
-                log.warning("Chromium %s on sample sheet %d; restarting it (retry %d of %d)",
-                            what, k + 1, attempt + 1, RETRIES)
+            self.close()
+            if hung.is_set():
+                raise Failed(f"did not answer within {timeout_s:g} s", hung=True) from None
+            raise Failed(f"crashed ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
         finally:
             timer.cancel()
+
+
+class Failed(Exception):
+    """One attempt at a screenshot failed: Chromium crashed, or hung (``hung``)."""
+
+    def __init__(self, what: str, hung: bool = False):
+        super().__init__(what)
+        self.hung = hung
+
+
+class IconsTooCostly(Exception):
+    """These icons (indexes) alone made Chromium hang on a sample sheet: skip them, draw again."""
+
+    def __init__(self, indexes: list[int], why: str):
+        super().__init__(why)
+        self.indexes, self.why = indexes, why
+
+
+def find_culprits(items: list[int], fails, ways: int = 16) -> list[int]:
+    """The items that fail alone, given that all of them together failed: ``fails(group)``
+    tries a group; groups that fail are split ``ways`` ways, down to single items. One culprit
+    among 256 costs two failing tries (a group of 16, then itself), where halving costs eight."""
+    if len(items) == 1:
+        return list(items)
+    size = -(-len(items) // ways)
+    culprits = []
+    for at in range(0, len(items), size):
+        group = items[at:at + size]
+        if fails(group):
+            culprits += find_culprits(group, fails, ways)
+    return culprits
+
+
+def _without(cells: list[Cell], keep: set[int]) -> list[Cell]:
+    """The same cells with every icon outside ``keep`` drawing nothing (``#i-1`` names no symbol)."""
+    return [replace(c, icon=c.icon if c.icon in keep else -1,
+                    extras=tuple(e if e["kind"] != "icon" or e["icon"] in keep else {**e, "icon": -1} for e in c.extras))
+            for c in cells]
+
+
+def _shoot_with_retries(chromium: _Chromium, k: int, sheet: tuple[list[Cell], str], dpr: int, timeout_s: float,
+                        on_sheet) -> bytes:
+    """One sheet's screenshot; a crash or a hang relaunches Chromium and draws the same sheet
+    again, up to RETRIES times in a row. After a hang, the sheet's icons are drawn in groups
+    first: one that hangs alone is an icon too costly to draw (``IconsTooCostly``), not a
+    broken browser."""
+    from .browser import BrowserFailed
+
+    errors = []
+    cells, markup = sheet
+    for attempt in range(RETRIES + 1):
+        if on_sheet:
+            if chromium.browser is None:
+                chromium.start()
+            on_sheet(k, chromium.pid)
+        try:
+            return chromium.attempt(markup, dpr, timeout_s)
+        except Failed as exc:
+            errors.append(str(exc))
+            if exc.hung and attempt == 0:
+                _hunt_costly_icons(chromium, k, cells, dpr, timeout_s)
+            if attempt < RETRIES:
+                log.warning("Chromium %s on sample sheet %d; restarting it (retry %d of %d)",
+                            exc, k + 1, attempt + 1, RETRIES)
     raise BrowserFailed(
-        f"Chromium failed {RETRIES + 1} times in a row on sample sheet {k + 1} ({'; '.join(errors)}). "
-        "Check that the machine has free memory and that the browser starts "
-        "(`chromium --headless --no-sandbox --dump-dom about:blank`), or point `browser_path` at another "
-        "Chromium or Chrome; screenshots already taken are not kept, the next build starts them again")
+        f"Chromium failed {RETRIES + 1} times in a row on sample sheet {k + 1} ({'; '.join(errors)}), "
+        "and drawing the sheet's icons in groups did not single out one icon. Check that the machine has "
+        "free memory and that the browser starts (`chromium --headless --no-sandbox --dump-dom about:blank`), "
+        "or point `browser_path` at another Chromium or Chrome; screenshots already taken are not kept, the "
+        "next build starts them again")
+
+
+def _hunt_costly_icons(chromium: _Chromium, k: int, cells: list[Cell], dpr: int, timeout_s: float) -> None:
+    icons = sorted({c.icon for c in cells} | {e["icon"] for c in cells for e in c.extras if e["kind"] == "icon"})
+    log.warning("Chromium did not answer within %g s on sample sheet %d; drawing its %d icons in groups to find "
+                "one too costly to draw", timeout_s, k + 1, len(icons))
+
+    def fails(group: list[int]) -> bool:
+        try:
+            chromium.attempt(render_cells(_without(cells, set(group))), dpr, timeout_s)
+            return False
+        except Failed:
+            return True
+
+    culprits = find_culprits(icons, fails)
+    if culprits:
+        raise IconsTooCostly(culprits, f"drawing it alone on a sample sheet took over {timeout_s:g} s (Chromium "
+                                       "hung); simplify the icon (fewer path points, no heavy filters)")
 
 
 def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
@@ -175,7 +248,8 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     in_flight = threading.BoundedSemaphore(2 * browsers)  # screenshots waiting to be cut (memory)
     draws = [sheet_draws(hp.seed, k) for k in range(len(sheets))]  # (dpr, rng): the layout needs the dpr first
     # Rendered once: every browser's page for that pixel ratio loads it.
-    page_html = {dpr: render_page(icons, hp.grid, cell_css_px(hp, dpr), []) for dpr in (1, 2)}
+    pages = {dpr: (hp.grid * cell_css_px(hp, dpr), render_page(icons, hp.grid, cell_css_px(hp, dpr), []))
+             for dpr in (1, 2)}
 
     def cut(k: int, png: bytes, dpr: int, rng: np.random.Generator) -> None:
         from PIL import Image
@@ -197,7 +271,11 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
 
     with ThreadPoolExecutor(1) as layouts, ThreadPoolExecutor(1) as cutter:
         def markup_of(k: int):
-            return layouts.submit(lambda: render_cells(layout(sheets[k], cell_css_px(hp, draws[k][0]), hp.seed, k, len(icons))))
+            def make():
+                cells = layout(sheets[k], cell_css_px(hp, draws[k][0]), hp.seed, k, len(icons))
+                return cells, render_cells(cells)
+
+            return layouts.submit(make)
 
         lookahead = 2 * browsers
         markup = {k: markup_of(k) for k in range(min(lookahead, len(sheets)))}
@@ -207,7 +285,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                chromium = _Chromium(playwright, browser_path, page_html, hp)
+                chromium = _Chromium(playwright, browser_path, pages)
                 try:
                     while not stop.is_set():
                         with lock:

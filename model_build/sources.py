@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .icons import Icon, IconSetError, parse_svg, scan_svg_files, scan_svg_folder
+from .limits import DEFAULT_LIMITS, Limits
 
 MATERIAL_SETS = ("material", "fontawesome", "octicons", "simple")
 KINDS = ("path", "iconify", "material")
@@ -68,12 +69,13 @@ def parse_sources(value, option: str = "icons") -> list[Source]:
     return sources
 
 
-def scan_sources(sources: list[Source], base: Path) -> tuple[list[Icon], list[str]]:
+def scan_sources(sources: list[Source], base: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Icon], list[str]]:
     """All icons of all sources, in source order (each source sorted by id), with the warnings
-    of every skipped file; an id met twice keeps its first icon and names both."""
+    of every skipped file (broken, hostile, over a limit); an id met twice keeps its first icon
+    and names both."""
     icons, warnings, seen = [], [], {}
     for source in sources:
-        found, notes = _scan(source, Path(base))
+        found, notes = _scan(source, Path(base), limits)
         warnings += notes
         for icon in found:
             if icon.id in seen:
@@ -106,20 +108,20 @@ def material_icons_dir() -> Path:
     return folder
 
 
-def _scan(source: Source, base: Path) -> tuple[list[Icon], list[str]]:
+def _scan(source: Source, base: Path, limits: Limits) -> tuple[list[Icon], list[str]]:
     if source.kind == "iconify":
-        return _scan_iconify(source, base / source.where)
+        return _scan_iconify(source, base / source.where, limits)
     if source.kind == "material":
         folder = material_icons_dir() / source.where
-        found, notes = scan_svg_folder(folder, other_files=False)
+        found, notes = scan_svg_folder(folder, other_files=False, limits=limits)
         return [_finish(source, i, i.id, source.where, slug_id=True) for i in found], notes
     if _is_glob(source.where):
-        return _scan_glob(source, base)
+        return _scan_glob(source, base, limits)
     folder = base / source.where
     if not folder.is_dir():
         raise IconSetError(f"option `icons`: the folder {folder.resolve()} does not exist; create it or fix the path "
                            "(it is relative to mkdocs.yml)")
-    found, notes = scan_svg_folder(folder)
+    found, notes = scan_svg_folder(folder, limits=limits)
     return [_finish(source, i, i.id) for i in found], notes
 
 
@@ -149,17 +151,17 @@ def watched_path(source: Source, base: Path) -> Path | None:
     return base / source.where
 
 
-def _scan_glob(source: Source, base: Path) -> tuple[list[Icon], list[str]]:
+def _scan_glob(source: Source, base: Path, limits: Limits) -> tuple[list[Icon], list[str]]:
     """A glob's ids are paths relative to its fixed folder (:func:`_glob_root`)."""
     pattern = str(base / source.where)
     files = sorted(Path(p) for p in globlib.glob(pattern, recursive=True) if Path(p).is_file())
     if not files:
         raise IconSetError(f"option `icons`: the pattern {pattern} matches no file; fix it (it is relative to mkdocs.yml)")
-    found, notes = scan_svg_files(files, _glob_root(pattern))
+    found, notes = scan_svg_files(files, _glob_root(pattern), limits=limits)
     return [_finish(source, i, i.id) for i in found], notes
 
 
-def _scan_iconify(source: Source, file: Path) -> tuple[list[Icon], list[str]]:
+def _scan_iconify(source: Source, file: Path, limits: Limits) -> tuple[list[Icon], list[str]]:
     """An Iconify JSON collection (``{"prefix", "icons": {name: {"body", "width"?, ...}}, "width"?}``,
     as in the ``@iconify-json/*`` npm packages' ``icons.json``); aliases are left out (same drawing)."""
     if not file.is_file():
@@ -175,11 +177,14 @@ def _scan_iconify(source: Source, file: Path) -> tuple[list[Icon], list[str]]:
     icons, notes = [], []
     for name in sorted(entries):
         entry = entries[name] or {}
+        if not isinstance(entry, dict) or not isinstance(entry.get("body", ""), str):
+            notes.append(f"skipped icon {name!r} of {file}: not an Iconify icon (an object with a `body` string)")
+            continue
         left, top = entry.get("left", data.get("left", 0)), entry.get("top", data.get("top", 0))
         width, height = entry.get("width", data.get("width", 16)), entry.get("height", data.get("height", 16))
         svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {width} {height}">{entry.get("body", "")}</svg>'
         try:
-            icons.append(_finish(source, parse_svg(svg.encode(), name, file), name))
+            icons.append(_finish(source, parse_svg(svg.encode(), name, file, limits), name))
         except ValueError as exc:
             notes.append(f"skipped icon {name!r} of {file}: {exc}")
     return icons, notes

@@ -115,7 +115,7 @@ def test_the_files_that_broke_builds_are_skipped_each_with_its_limit(tmp_path):
 
 @pytest.mark.parametrize("svg, why", [
     (b'<svg viewBox="0 0 9 9">' + b'<rect width="1" height="1"/>' * 6000 + b"</svg>", "more than 5,000 elements"),
-    (b'<svg viewBox="0 0 9 9"><path d="M0 0' + b" 1 1" * 60_000 + b'"/></svg>', "120,002 coordinates, over the limit of 100,000"),
+    (b'<svg viewBox="0 0 9 9"><path d="M0 0' + b" 1 1" * 60_000 + b'"/></svg>', "120,002 coordinates, over the limit of 50,000"),
     (b'<svg viewBox="0 0 9 9"><path d="M0 0L1e40 2z"/></svg>', "<path d> holds a number that is not finite"),
     (b'<svg viewBox="0 0 9 9"><circle r="NaN"/></svg>', "<circle r> holds a number that is not finite"),
     (b'<svg viewBox="0 0 0 9"><path d="M0 0h9"/></svg>', "is degenerate"),

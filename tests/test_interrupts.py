@@ -70,7 +70,7 @@ def test_interrupted_and_damaged_caches_are_recovered(site):
             break
     build.wait(60)
     files = cache_files(site)
-    assert [f for f in files if f.startswith("samples/")] and all(f.endswith(".npz") for f in files if f.startswith("samples/"))
+    assert [f for f in files if f.startswith("samples/")] and all(f.endswith(".samples") for f in files if f.startswith("samples/"))
     assert not [f for f in files if f.startswith("models/")], files
 
     # The next build reuses the screenshots, clears the killed build's temporary files, completes.
@@ -90,7 +90,7 @@ def test_interrupted_and_damaged_caches_are_recovered(site):
     result = mkdocs_build(site)
     assert f"{weights.name} does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
     assert "reusing" in result.stderr and "epoch 1/" in result.stderr
-    samples = next(cache.glob("samples/*.npz"))
+    samples = next(cache.glob("samples/*.samples"))
     samples.write_bytes(samples.read_bytes()[:1000])
     manifest = next(cache.glob("models/*/manifest.json"))
     manifest.write_text(manifest.read_text().replace('"files"', '"filez"'))
