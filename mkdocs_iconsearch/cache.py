@@ -106,7 +106,7 @@ class ModelCache:
         except OSError as exc:
             if exc.errno not in UNWRITABLE:
                 raise
-            raise CacheWriteError(self.root, what, exc) from None
+            raise CacheWriteError(self.root, what, exc) from exc  # (--verbose shows both)
 
     @contextlib.contextmanager
     def lock(self):

@@ -48,8 +48,9 @@ def reported(hook):
             if exc.errno in UNWRITABLE:
                 words, fix = UNWRITABLE[exc.errno]
                 raise PluginError(f"iconsearch: could not write {exc.filename}: {words}. Fix: {fix}") from None
-            raise PluginError(f"iconsearch: {exc.strerror or exc}: {exc.filename} (during {hook.__name__}; "
-                              "`mkdocs build --verbose` shows where)") from None
+            what = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
+            raise PluginError(f"iconsearch: {what} (during {hook.__name__}; `mkdocs build --verbose` shows "
+                              "where)") from None
         except Exception as exc:  # noqa: BLE001 - a bug of ours: say so in one line
             log.debug("iconsearch: where this came from:", exc_info=True)
             raise PluginError(f"iconsearch: unexpected {type(exc).__name__} during {hook.__name__}: {exc}. This is "

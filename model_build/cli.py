@@ -18,6 +18,7 @@ from .backbone import BackboneError
 from .browser import BrowserFailed, BrowserNotFound
 from .hparams import BACKBONES, HParams
 from .icons import IconSetError, scan_svg_folder
+from .limits import Limits
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         kind = int if f.default is None else type(f.default)  # epochs: None means automatic
         build.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=f.default,
                            **({"choices": BACKBONES} if f.name == "backbone" else {}))
+    for f in dataclasses.fields(Limits):  # what one icon may cost before it is skipped
+        build.add_argument(f"--limit-{f.name.replace('_', '-')}", dest=f"limit_{f.name}", type=type(f.default),
+                           default=f.default)
     pre = sub.add_parser("pretrain", help="pretrain the shipped backbone on the public icon sets of pretrain/")
     pre.add_argument("--sets", type=Path, default=Path("pretrain/sets.json"))
     pre.add_argument("--node-modules", type=Path, default=Path("pretrain/node_modules"))
@@ -48,14 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.icons.is_dir():
         log.error("--icons: the folder %s does not exist", args.icons)
         return 2
-    icons, warnings = scan_svg_folder(args.icons)
+    try:
+        limits = Limits(**{f.name: getattr(args, f"limit_{f.name}") for f in dataclasses.fields(Limits)})
+    except ValueError as exc:
+        log.error("--%s", str(exc).replace("_", "-"))
+        return 2
+    icons, warnings = scan_svg_folder(args.icons, limits=limits)
     for warning in warnings:
         log.warning("%s", warning)
     hp = HParams(**{f.name: getattr(args, f.name) for f in dataclasses.fields(HParams)})
     from .pipeline import build_model
 
     try:
-        manifest = build_model(icons, hp, args.out, browser_path=args.browser)
+        manifest = build_model(icons, hp, args.out, browser_path=args.browser, limits=limits)
     except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError) as exc:
         log.error("%s", exc)
         return 1

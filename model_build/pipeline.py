@@ -132,12 +132,21 @@ def save_samples(path: Path, samples) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            np.lib.format.write_array(fh, np.ascontiguousarray(x), allow_pickle=False)
-            np.lib.format.write_array(fh, np.ascontiguousarray(y), allow_pickle=False)
+            out = _Writer(fh)
+            np.lib.format.write_array(out, np.ascontiguousarray(x), allow_pickle=False)
+            np.lib.format.write_array(out, np.ascontiguousarray(y), allow_pickle=False)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+class _Writer:
+    """Only ``write``: numpy then writes through it, not with ``ndarray.tofile``, whose short
+    write on a full disk raises an OSError without an errno (ENOSPC would be lost)."""
+
+    def __init__(self, fh):
+        self.write = fh.write
 
 
 def load_samples(path: Path):

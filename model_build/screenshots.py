@@ -179,7 +179,7 @@ def _shoot_with_retries(chromium: _Chromium, k: int, sheet: tuple[list[Cell], st
     broken browser."""
     from .browser import BrowserFailed
 
-    errors = []
+    errors, hunted = [], False
     cells, markup = sheet
     for attempt in range(RETRIES + 1):
         if on_sheet:
@@ -190,17 +190,18 @@ def _shoot_with_retries(chromium: _Chromium, k: int, sheet: tuple[list[Cell], st
             return chromium.attempt(markup, dpr, timeout_s)
         except Failed as exc:
             errors.append(str(exc))
-            if exc.hung and attempt == 0:
+            if exc.hung and not hunted:
+                hunted = True
                 _hunt_costly_icons(chromium, k, cells, dpr, timeout_s)
             if attempt < RETRIES:
                 log.warning("Chromium %s on sample sheet %d; restarting it (retry %d of %d)",
                             exc, k + 1, attempt + 1, RETRIES)
     raise BrowserFailed(
-        f"Chromium failed {RETRIES + 1} times in a row on sample sheet {k + 1} ({'; '.join(errors)}), "
-        "and drawing the sheet's icons in groups did not single out one icon. Check that the machine has "
-        "free memory and that the browser starts (`chromium --headless --no-sandbox --dump-dom about:blank`), "
-        "or point `browser_path` at another Chromium or Chrome; screenshots already taken are not kept, the "
-        "next build starts them again")
+        f"Chromium failed {RETRIES + 1} times in a row on sample sheet {k + 1} ({'; '.join(errors)})"
+        + (", and no icon of the sheet hung it alone" if hunted else "") + ". Check that the machine has free "
+        "memory and that the browser starts (`chromium --headless --no-sandbox --dump-dom about:blank`), or point "
+        "`browser_path` at another Chromium or Chrome; screenshots already taken are not kept, the next build "
+        "starts them again")
 
 
 def _hunt_costly_icons(chromium: _Chromium, k: int, cells: list[Cell], dpr: int, timeout_s: float) -> None:

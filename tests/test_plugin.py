@@ -100,3 +100,71 @@ def test_two_icons_one_of_them_hostile_build_sanitized_and_answer(tmp_path, stat
     assert result[0]["id"] == "hostile" and {r["id"] for r in result} == {"hostile", "outlined/home"}
     assert page.evaluate("window.__pwned") is None and not dialogs
     assert not [u for u in requests if "beacon" in u or "127.0.0.1:9" in u]
+
+
+@pytest.mark.slow
+def test_every_bad_icon_is_named_once_and_the_good_ones_build(tmp_path):
+    """Issue 17's folder: three good icons beside each file that once failed a build."""
+    import json
+
+    from .bad_icons import BAD, INVISIBLE, write_bad_icons
+    from .conftest import antd_icons
+
+    good = ["filled/home", "outlined/home", "outlined/star"]
+    antd_icons(tmp_path / "icons", good)
+    expected = write_bad_icons(tmp_path / "icons", {**BAD, **INVISIBLE})
+    write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 16, "training_epochs": 1,
+                          "training_finetune_epochs": 1, "training_batch_size": 16})
+
+    def named_once(log: str) -> None:
+        assert "Traceback" not in log
+        warnings = [line for line in log.splitlines() if line.startswith("WARNING -")]  # (not TF's own)
+        assert len(warnings) == len(expected), warnings
+        for name, words in expected.items():
+            [line] = [w for w in warnings if f"skipped icon {tmp_path / 'icons' / name}: " in w]
+            assert words in line, line
+
+    cold = mkdocs_build(tmp_path)
+    named_once(cold.stderr)
+    index = json.loads(next((tmp_path / "site/assets/iconsearch").glob("index-*.json")).read_text())
+    assert [i["id"] for i in index["icons"]] == good
+    warm = mkdocs_build(tmp_path)
+    named_once(warm.stderr)
+    assert "using the cached model for 3 icons" in warm.stderr
+    strict = mkdocs_build(tmp_path, "--strict", check=False)
+    assert strict.returncode != 0
+    assert f"Aborted with {len(expected)} warnings in strict mode" in strict.stdout + strict.stderr
+    named_once(strict.stderr)
+
+
+def test_bad_limits_name_the_option(tmp_path):
+    write_site(tmp_path, {"icons": "icons", "limit_depth": 0})
+    (tmp_path / "icons").mkdir()
+    result = mkdocs_build(tmp_path, check=False)
+    assert result.returncode != 0 and "option limit_depth must be a positive number, not 0" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unexpected_failure_is_one_line_with_the_traceback_for_verbose(monkeypatch, caplog):
+    """A bug of ours (here: a scan that raises) reaches the user as one PluginError line; the
+    traceback goes to the debug log, which `mkdocs build --verbose` shows."""
+    import logging
+
+    from mkdocs.exceptions import PluginError
+
+    from mkdocs_iconsearch import plugin as plugin_module
+
+    def broken(*args):
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(plugin_module, "scan_sources", broken)
+    plugin = plugin_module.IconsearchPlugin()
+    plugin.load_config({"icons": "icons"})
+    plugin.sources, plugin.root, plugin.limits = [], None, None
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.iconsearch"), pytest.raises(PluginError) as error:
+        plugin.on_pre_build(None)
+    assert str(error.value) == ("iconsearch: unexpected RuntimeError during on_pre_build: something we did not "
+                                "foresee. This is a bug: please report it with the output of `mkdocs build --verbose`")
+    assert error.value.__cause__ is None and error.value.__suppress_context__
+    [record] = [r for r in caplog.records if r.levelno == logging.DEBUG]
+    assert record.exc_info and "something we did not foresee" in str(record.exc_info[1])
