@@ -1,0 +1,229 @@
+#!/usr/bin/env python
+"""Exact top-1/top-5 of a built site's search on screenshots made the way real UIs show icons.
+
+    .venv/bin/python benchmarks/realworld.py [--site example_site/site] [--count 60] [--seeds 1 2 3]
+                                             [--save-queries DIR]
+    .venv/bin/python benchmarks/realworld.py --unseen     # builds a site on eva-icons first
+
+Queries come from benchmarks/scenes.py (written from Ant Design's, VS Code's, GitHub's and
+Material for MkDocs' real colours; resvg, Cairo and a heavy-gamma rasterizer; never Chromium,
+never the plugin's training pages), ``--count`` per variant x scenario for each seed, a fresh
+set per seed. They go through the built page's ``window.iconsearch.search`` in headless
+Chromium; a hit is the expected id or one of its twins. Prints the table and writes
+benchmarks/results/realworld-<name>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from _common import RESULTS, ROOT, launch_browser, median, save, serve
+from accuracy import SEARCH_JS, ids_of
+from scenes import SCENARIOS, make_queries
+
+# The second icon set, tuned for by nobody: npm eva-icons (pinned in package.json), 2 variants.
+UNSEEN_PACKAGE = "eva-icons"
+UNSEEN_SOURCES = [("fill/", "fill/svg"), ("outline/", "outline/svg")]
+UNSEEN_SITE = RESULTS / "unseen-site"
+BATCH = 200
+
+
+# ---------------------------------------------------------------------------- the icons
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml files that use !ENV, !relative or Python tags (their values are unused here)."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _icon_sources(config_file: Path) -> list:
+    from model_build.sources import parse_sources
+
+    config = yaml.load(config_file.read_text(), Loader=_AnyTagLoader) or {}
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "iconsearch" in plugin:
+            return parse_sources((plugin["iconsearch"] or {}).get("icons"))
+    return []
+
+
+def original_svgs(site: Path, icons: list[dict]) -> list[tuple[str, str, str]]:
+    """(id, variant, svg) per icon: the source file beside the site's mkdocs.yml where it is a plain
+    folder source (its colours as published: antd's #333/#E6E6E6), else the index's sanitized svg.
+    The variant is the id's top folder (antd: outlined/filled/twotone)."""
+    config = site.parent / "mkdocs.yml"
+    folders = [(s.prefix, config.parent / s.where) for s in (_icon_sources(config) if config.exists() else [])
+               if s.kind == "path" and not any(c in s.where for c in "*?[")]
+    out = []
+    for icon in icons:
+        svg = icon["svg"]
+        for prefix, folder in folders:
+            file = folder / (icon["id"][len(prefix):] + ".svg")
+            if icon["id"].startswith(prefix) and file.is_file():
+                svg = file.read_text()
+                break
+        out.append((icon["id"], icon["id"].split("/")[0] if "/" in icon["id"] else "-", svg))
+    return out
+
+
+def build_unseen_site() -> Path:
+    """A small site with the plugin on eva-icons (mkdocs build; the plugin caches the model)."""
+    package = ROOT / "node_modules" / UNSEEN_PACKAGE
+    if not package.is_dir():
+        sys.exit(f"{package} is missing: run scripts/setup (npm ci installs {UNSEEN_PACKAGE})")
+    UNSEEN_SITE.joinpath("docs").mkdir(parents=True, exist_ok=True)
+    UNSEEN_SITE.joinpath("docs/index.md").write_text(f"# {UNSEEN_PACKAGE}\n")
+    icons = [{"path": str(package / folder), "prefix": prefix} for prefix, folder in UNSEEN_SOURCES]
+    config = {"site_name": UNSEEN_PACKAGE, "theme": {"name": "mkdocs", "highlightjs": False},
+              "plugins": ["search", {"iconsearch": {"icons": icons}}]}
+    UNSEEN_SITE.joinpath("mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    t = time.monotonic()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(UNSEEN_SITE / "mkdocs.yml")], check=True)
+    print(f"built {UNSEEN_SITE / 'site'} in {time.monotonic() - t:.0f} s", flush=True)
+    return UNSEEN_SITE / "site"
+
+
+def package_version(name: str) -> str:
+    return json.loads((ROOT / "node_modules" / name / "package.json").read_text())["version"]
+
+
+# ---------------------------------------------------------------------------- scoring
+
+def search(page, queries) -> list[dict]:
+    import base64
+
+    answers = []
+    for start in range(0, len(queries), BATCH):
+        payload = [{"b64": base64.b64encode(q.data).decode(), "mime": q.mime} for q in queries[start:start + BATCH]]
+        answers += page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "ours"})
+    return answers
+
+
+def tally(queries, answers) -> dict:
+    """Counts [n, top1, top5] by (variant, scenario), by renderer, and "all"."""
+    counts = defaultdict(lambda: [0, 0, 0])
+    for q, a in zip(queries, answers):
+        got = [ids_of(r) for r in a["results"]]
+        hit1, hit5 = bool(got) and q.icon_id in got[0], any(q.icon_id in g for g in got[:5])
+        for key in ((q.variant, q.scenario), (q.variant, "all"), ("all", q.scenario), ("all", "all"),
+                    ("renderer", q.renderer)):
+            c = counts["|".join(key)]
+            c[0], c[1], c[2] = c[0] + 1, c[1] + hit1, c[2] + hit5
+    return dict(counts)
+
+
+def pct(hits: int, n: int) -> float:
+    return round(100 * hits / n, 2) if n else 0.0
+
+
+def summarize(per_seed: dict[int, dict]) -> dict:
+    """Pooled top-1/top-5 per key over the seeds, with each seed's top-1 and its spread."""
+    keys = sorted({k for counts in per_seed.values() for k in counts})
+    out = {}
+    for key in keys:
+        seeds = [per_seed[s][key] for s in per_seed if key in per_seed[s]]
+        n, t1, t5 = (sum(c[i] for c in seeds) for i in range(3))
+        each = [pct(c[1], c[0]) for c in seeds]
+        out[key] = {"n": n, "n_per_seed": seeds[0][0], "top1": pct(t1, n), "top5": pct(t5, n), "top1_per_seed": each,
+                    "top1_min": min(each), "top1_max": max(each),
+                    "top1_stdev": round(statistics.stdev(each), 2) if len(each) > 1 else 0.0}
+    return out
+
+
+def print_table(summary: dict, variants: list[str], seeds: list[int]) -> None:
+    print(f"\nexact top-1 % (queries per seed) pooled over seeds {seeds}; last column: min-max over seeds")
+    cols = [*variants, "all"]
+    print(f"{'scenario':<13}" + "".join(f"{v:>16}" for v in cols) + f"{'seed spread':>14}")
+    for scenario in (*SCENARIOS, "all"):
+        cells = [summary.get(f"{v}|{scenario}") for v in cols]
+        line = "".join(f"{c['top1']:>9.1f} ({c['n_per_seed']:>4})" if c else f"{'-':>16}" for c in cells)
+        a = summary[f"all|{scenario}"]
+        print(f"{scenario:<13}{line}{a['top1_min']:>8.1f}-{a['top1_max']:.1f}")
+    total = summary["all|all"]
+    print(f"\noverall: exact top-1 {total['top1']:.2f} %, top-5 {total['top5']:.2f} % on {total['n']} queries; "
+          f"top-1 per seed {total['top1_per_seed']} (stdev {total['top1_stdev']})")
+    print("by rasterizer: " + ", ".join(f"{k.split('|')[1]} {v['top1']:.1f} % (n {v['n']})"
+                                        for k, v in summary.items() if k.startswith("renderer|")))
+
+
+# ---------------------------------------------------------------------------- main
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--site", type=Path, default=ROOT / "example_site/site", help="a built site (ignored with --unseen)")
+    ap.add_argument("--unseen", action="store_true", help=f"build a site on {UNSEEN_PACKAGE} and benchmark it")
+    ap.add_argument("--page", default="icons/", help="the page with the widget")
+    ap.add_argument("--count", type=int, default=60, help="queries per variant x scenario, per seed")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
+    ap.add_argument("--name", help="results name (default: the site's folder, or unseen-<package>)")
+    ap.add_argument("--save-queries", type=Path, help="also write the query images here, to look at")
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    site = build_unseen_site() if args.unseen else args.site.resolve()
+    name = args.name or (f"unseen-{UNSEEN_PACKAGE}" if args.unseen else site.parent.name)
+    index_file = next((site / "assets/iconsearch").glob("index-*.json"), None)
+    if index_file is None:
+        sys.exit(f"{site} has no iconsearch model: build the site first")
+    icons = original_svgs(site, json.loads(index_file.read_text())["icons"])
+    variants = sorted({v for _, v, _ in icons})
+    print(f"{len(icons)} icons, variants {variants}; {args.count} queries per variant x scenario x seed", flush=True)
+
+    per_seed, ms = {}, []
+    base, server = serve(site)
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        page = browser.new_page()
+        page.goto(f"{base}/{args.page}")
+        page.evaluate("iconsearch.ready()")
+        backend = page.evaluate("iconsearch.backend")
+        for seed in args.seeds:
+            t = time.monotonic()
+            queries = make_queries(icons, args.count, seed, args.scenarios)
+            made = time.monotonic() - t
+            answers = search(page, queries)
+            per_seed[seed] = tally(queries, answers)
+            ms += [a["ms"] for a in answers]
+            n, top1 = per_seed[seed]["all|all"][:2]
+            print(f"seed {seed}: {len(queries)} queries made in {made:.0f} s, searched in "
+                  f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %", flush=True)
+            if args.save_queries:
+                save_queries(args.save_queries / f"seed-{seed}", queries, answers)
+        browser.close()
+    server.shutdown()
+
+    summary = summarize(per_seed)
+    result = {"site": str(site), "name": name, "icons": len(icons), "variants": variants, "seeds": args.seeds,
+              "per_cell_per_seed": args.count, "backend": backend, "search_ms_median": round(median(ms), 2),
+              "overall": summary["all|all"], "table": summary}
+    if args.unseen:
+        result["icon_set"] = {"package": UNSEEN_PACKAGE, "version": package_version(UNSEEN_PACKAGE)}
+    print_table(summary, variants, args.seeds)
+    print(f"search median {result['search_ms_median']} ms on {backend}")
+    print(f"saved {save(f'realworld-{name}', result)}")
+    return 0
+
+
+def save_queries(folder: Path, queries, answers) -> None:
+    """Each query image, named scenario-variant-n-renderer-icon[-MISS-top1]."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, (q, a) in enumerate(zip(queries, answers)):
+        top = a["results"][0]["id"] if a["results"] else "none"
+        miss = "" if a["results"] and q.icon_id in ids_of(a["results"][0]) else f"-MISS-{top.replace('/', '_')}"
+        ext = "jpg" if q.mime == "image/jpeg" else "png"
+        (folder / f"{q.scenario}-{q.variant}-{n:05d}-{q.renderer}-{q.icon_id.replace('/', '_')}{miss}.{ext}").write_bytes(q.data)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
