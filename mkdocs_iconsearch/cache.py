@@ -111,7 +111,7 @@ class ModelCache:
     @contextlib.contextmanager
     def lock(self):
         """An exclusive lock on the cache directory (another build waits for this one)."""
-        with self.writing("its lock file"):
+        with self.writing("the cache's lock file"):
             self.root.mkdir(parents=True, exist_ok=True)
             fh = open(self.root / ".lock", "a+")
         with fh:

@@ -77,7 +77,7 @@ def test_a_full_disk_fails_in_one_line_and_the_next_build_reuses_what_was_comple
     remount(site, "ro")
     assert "using the cached model" in mkdocs_build(site).stderr
     antd_icons(site / "icons", ["outlined/heart"])
-    error = failed_with_one_line(mkdocs_build(site, check=False), site, "its lock file")
+    error = failed_with_one_line(mkdocs_build(site, check=False), site, "the cache's lock file")
     assert "read-only file system" in error
 
 
