@@ -108,16 +108,24 @@ def search(page, queries) -> list[dict]:
     return answers
 
 
+def name_of(icon_id: str) -> str:
+    """The icon's name without its variant: twotone/home -> home, outline/home-outline -> home."""
+    variant, _, rest = icon_id.partition("/")
+    return rest.removesuffix(f"-{variant}") if rest else icon_id
+
+
 def tally(queries, answers) -> dict:
-    """Counts [n, top1, top5] by (variant, scenario), by renderer, and "all"."""
-    counts = defaultdict(lambda: [0, 0, 0])
+    """Counts [n, exact top-1, exact top-5, name top-1] by (variant, scenario), by renderer and
+    "all"; name top-1 also counts the same icon in another variant (twotone/home -> filled/home)."""
+    counts = defaultdict(lambda: [0, 0, 0, 0])
     for q, a in zip(queries, answers):
         got = [ids_of(r) for r in a["results"]]
-        hit1, hit5 = bool(got) and q.icon_id in got[0], any(q.icon_id in g for g in got[:5])
+        hits = (1, bool(got) and q.icon_id in got[0], any(q.icon_id in g for g in got[:5]),
+                bool(got) and name_of(q.icon_id) in {name_of(i) for i in got[0]})
         for key in ((q.variant, q.scenario), (q.variant, "all"), ("all", q.scenario), ("all", "all"),
                     ("renderer", q.renderer)):
             c = counts["|".join(key)]
-            c[0], c[1], c[2] = c[0] + 1, c[1] + hit1, c[2] + hit5
+            c[:] = [x + h for x, h in zip(c, hits)]
     return dict(counts)
 
 
@@ -131,28 +139,34 @@ def summarize(per_seed: dict[int, dict]) -> dict:
     out = {}
     for key in keys:
         seeds = [per_seed[s][key] for s in per_seed if key in per_seed[s]]
-        n, t1, t5 = (sum(c[i] for c in seeds) for i in range(3))
+        n, t1, t5, name1 = (sum(c[i] for c in seeds) for i in range(4))
         each = [pct(c[1], c[0]) for c in seeds]
-        out[key] = {"n": n, "n_per_seed": seeds[0][0], "top1": pct(t1, n), "top5": pct(t5, n), "top1_per_seed": each,
+        out[key] = {"n": n, "n_per_seed": seeds[0][0], "top1": pct(t1, n), "top5": pct(t5, n),
+                    "name_top1": pct(name1, n), "top1_per_seed": each,
                     "top1_min": min(each), "top1_max": max(each),
                     "top1_stdev": round(statistics.stdev(each), 2) if len(each) > 1 else 0.0}
     return out
 
 
 def print_table(summary: dict, variants: list[str], seeds: list[int]) -> None:
-    print(f"\nexact top-1 % (queries per seed) pooled over seeds {seeds}; last column: min-max over seeds")
+    print(f"\ntop-1 %: exact / name (any variant of the icon), (queries per seed); pooled over seeds {seeds}; "
+          "last column: exact top-1 min-max over seeds")
     cols = [*variants, "all"]
-    print(f"{'scenario':<13}" + "".join(f"{v:>16}" for v in cols) + f"{'seed spread':>14}")
+    print(f"{'scenario':<13}" + "".join(f"{v:>21}" for v in cols) + f"{'seed spread':>14}")
     for scenario in (*SCENARIOS, "all"):
+        if f"all|{scenario}" not in summary:
+            continue
         cells = [summary.get(f"{v}|{scenario}") for v in cols]
-        line = "".join(f"{c['top1']:>9.1f} ({c['n_per_seed']:>4})" if c else f"{'-':>16}" for c in cells)
+        line = "".join(f"{c['top1']:>6.1f} /{c['name_top1']:>6.1f} ({c['n_per_seed']:>4})" if c else f"{'-':>21}"
+                       for c in cells)
         a = summary[f"all|{scenario}"]
         print(f"{scenario:<13}{line}{a['top1_min']:>8.1f}-{a['top1_max']:.1f}")
     total = summary["all|all"]
-    print(f"\noverall: exact top-1 {total['top1']:.2f} %, top-5 {total['top5']:.2f} % on {total['n']} queries; "
-          f"top-1 per seed {total['top1_per_seed']} (stdev {total['top1_stdev']})")
-    print("by rasterizer: " + ", ".join(f"{k.split('|')[1]} {v['top1']:.1f} % (n {v['n']})"
-                                        for k, v in summary.items() if k.startswith("renderer|")))
+    print(f"\noverall: exact top-1 {total['top1']:.2f} %, top-5 {total['top5']:.2f} %, name top-1 "
+          f"{total['name_top1']:.2f} % on {total['n']} queries; exact top-1 per seed {total['top1_per_seed']} "
+          f"(stdev {total['top1_stdev']})")
+    print("by rasterizer (exact top-1): " + ", ".join(f"{k.split('|')[1]} {v['top1']:.1f} % (n {v['n']})"
+                                                     for k, v in summary.items() if k.startswith("renderer|")))
 
 
 # ---------------------------------------------------------------------------- main
@@ -204,7 +218,8 @@ def main() -> int:
     server.shutdown()
 
     summary = summarize(per_seed)
-    result = {"site": str(site), "name": name, "icons": len(icons), "variants": variants, "seeds": args.seeds,
+    model = next((site / "assets/iconsearch").glob("model-*.json"), None)
+    result = {"site": str(site), "name": name, "index": index_file.name, "model": model and model.name, "icons": len(icons), "variants": variants, "seeds": args.seeds,
               "per_cell_per_seed": args.count, "backend": backend, "search_ms_median": round(median(ms), 2),
               "overall": summary["all|all"], "table": summary}
     if args.unseen:
