@@ -56,23 +56,23 @@ def _icon_sources(config_file: Path) -> list:
     return []
 
 
-def original_svgs(site: Path, icons: list[dict]) -> list[tuple[str, str, str]]:
-    """(id, variant, svg) per icon: the source file beside the site's mkdocs.yml where it is a plain
-    folder source (its colours as published: antd's #333/#E6E6E6), else the index's sanitized svg.
-    The variant is the id's top folder (antd: outlined/filled/twotone)."""
-    config = site.parent / "mkdocs.yml"
+def original_svgs(config: Path, icons: list[dict]) -> tuple[list[tuple[str, str, str]], int]:
+    """(id, variant, svg) per icon, and how many came from files: the source file named by
+    ``config`` (the site's mkdocs.yml) where it is a plain folder source (its colours as published:
+    antd's #333/#E6E6E6), else the index's sanitized svg (which keeps those fills too). The
+    variant is the id's top folder (antd: outlined/filled/twotone)."""
     folders = [(s.prefix, config.parent / s.where) for s in (_icon_sources(config) if config.exists() else [])
                if s.kind == "path" and not any(c in s.where for c in "*?[")]
-    out = []
+    out, from_files = [], 0
     for icon in icons:
         svg = icon["svg"]
         for prefix, folder in folders:
             file = folder / (icon["id"][len(prefix):] + ".svg")
             if icon["id"].startswith(prefix) and file.is_file():
-                svg = file.read_text()
+                svg, from_files = file.read_text(), from_files + 1
                 break
         out.append((icon["id"], icon["id"].split("/")[0] if "/" in icon["id"] else "-", svg))
-    return out
+    return out, from_files
 
 
 def build_unseen_site() -> Path:
@@ -173,7 +173,9 @@ def print_table(summary: dict, variants: list[str], seeds: list[int]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--site", type=Path, default=ROOT / "example_site/site", help="a built site (ignored with --unseen)")
+    ap.add_argument("--site", type=Path, default=ROOT / "example_site/site",
+                    help="a built site (ignored with --unseen)")
+    ap.add_argument("--config", type=Path, help="the site's mkdocs.yml, for its icon files (default: beside --site)")
     ap.add_argument("--unseen", action="store_true", help=f"build a site on {UNSEEN_PACKAGE} and benchmark it")
     ap.add_argument("--page", default="icons/", help="the page with the widget")
     ap.add_argument("--count", type=int, default=60, help="queries per variant x scenario, per seed")
@@ -190,9 +192,11 @@ def main() -> int:
     index_file = next((site / "assets/iconsearch").glob("index-*.json"), None)
     if index_file is None:
         sys.exit(f"{site} has no iconsearch model: build the site first")
-    icons = original_svgs(site, json.loads(index_file.read_text())["icons"])
+    config = site.parent / "mkdocs.yml" if args.unseen or not args.config else args.config
+    icons, from_files = original_svgs(config, json.loads(index_file.read_text())["icons"])
     variants = sorted({v for _, v, _ in icons})
-    print(f"{len(icons)} icons, variants {variants}; {args.count} queries per variant x scenario x seed", flush=True)
+    print(f"{len(icons)} icons ({from_files} read from their source files), variants {variants}; "
+          f"{args.count} queries per variant x scenario x seed", flush=True)
 
     per_seed, ms = {}, []
     base, server = serve(site)
@@ -219,7 +223,8 @@ def main() -> int:
 
     summary = summarize(per_seed)
     model = next((site / "assets/iconsearch").glob("model-*.json"), None)
-    result = {"site": str(site), "name": name, "index": index_file.name, "model": model and model.name, "icons": len(icons), "variants": variants, "seeds": args.seeds,
+    result = {"site": str(site), "name": name, "index": index_file.name, "model": model and model.name,
+              "icons": len(icons), "icons_from_files": from_files, "variants": variants, "seeds": args.seeds,
               "per_cell_per_seed": args.count, "backend": backend, "search_ms_median": round(median(ms), 2),
               "overall": summary["all|all"], "table": summary}
     if args.unseen:
@@ -237,7 +242,8 @@ def save_queries(folder: Path, queries, answers) -> None:
         top = a["results"][0]["id"] if a["results"] else "none"
         miss = "" if a["results"] and q.icon_id in ids_of(a["results"][0]) else f"-MISS-{top.replace('/', '_')}"
         ext = "jpg" if q.mime == "image/jpeg" else "png"
-        (folder / f"{q.scenario}-{q.variant}-{n:05d}-{q.renderer}-{q.icon_id.replace('/', '_')}{miss}.{ext}").write_bytes(q.data)
+        stem = f"{q.scenario}-{q.variant}-{n:05d}-{q.renderer}-{q.icon_id.replace('/', '_')}{miss}"
+        (folder / f"{stem}.{ext}").write_bytes(q.data)
 
 
 if __name__ == "__main__":
