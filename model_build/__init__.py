@@ -8,6 +8,6 @@ TensorFlow and Playwright are imported lazily, inside the stages that need them.
 __version__ = "0.1.0"
 # Bump when what a model learns from changes (sanitizing, sample page, screenshots, training):
 # it is part of the cache key, so sites built with an older pipeline retrain.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 8
 
 LOGGER_NAME = "mkdocs.plugins.iconsearch"

@@ -96,7 +96,7 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
         x = draw.integers(INSET, cell - size - INSET + 1)
         y = draw.integers(INSET, cell - size - INSET + 1)
         bg, fg = _palette(draw)
-        tint = _mix(fg, bg, draw.uniform(0.06, 0.35))
+        tint = _second_shade(draw, fg, bg)
         rot = draw.uniform(-6, 6) if draw.random() < 0.15 else 0.0
         extras = ()
         if kind < 0.31:  # a menu label beside the icon, cut by the crop
@@ -140,7 +140,7 @@ def _button_cell(draw: Draws, label: int, cell: int) -> Cell:
            f"background:{_hex(button)};border:1px solid {_hex(border)};border-radius:{draw.integers(2, 9)}px")
     extras = ({"kind": "box", "style": box},
               _label(draw, x + size + draw.integers(4, 9), y + size / 2, _hex(fg)))
-    tint = _mix(fg, button, draw.uniform(0.06, 0.35))
+    tint = _second_shade(draw, fg, button)
     return Cell(label, size, x, y, _hex(fg), _hex(page), _hex(tint), 0.0, extras)
 
 
@@ -150,21 +150,52 @@ def _grey(v: float) -> tuple[float, float, float]:
     return (v, v, v)
 
 
+def _second_shade(draw: Draws, fg: tuple, bg: tuple) -> tuple:
+    """A twotone icon's second colour: mostly Ant Design's (the lightest shade of the primary,
+    whatever the background: on dark UIs it is the lighter of the two inks, on a brand button
+    the same white as the primary), else a tint close to the background (custom pairs)."""
+    if draw.random() < 0.8:
+        return antd_lightest(fg)
+    return _mix(fg, bg, draw.uniform(0.06, 0.35))
+
+
+def antd_lightest(rgb: tuple) -> tuple:
+    """The first (lightest) of the 10 shades that Ant Design's ``generate(primary)``
+    (@ant-design/colors) derives from a colour; @ant-design/icons fills a TwoTone icon's second
+    part with it. Step 5 of its light side: hue turned by 10 degrees (towards 60/240 for hues in
+    between), saturation down by 0.8 to between 0.06 and 0.1 (greys stay grey), value up by 0.25."""
+    h, s, v = colorsys.rgb_to_hsv(*rgb)
+    hue = h * 360
+    sat = 0.0 if s == 0 else round(min(max(s - 0.8, 0.06), 0.1), 2)  # a grey stays grey
+    hue = (hue - 10 if 60 <= hue <= 240 else hue + 10) % 360
+    return colorsys.hsv_to_rgb(round(hue) / 360, sat, min(round(v + 0.25, 2), 1.0))
+
+
 def _palette(draw: Draws) -> tuple[tuple, tuple]:
-    """A background (light, dark or coloured UI) and a foreground that contrasts with it."""
+    """A background and a foreground, as UIs show icons: light, dark and coloured pages; the
+    selected or hovered row (a light tint of a brand colour, the icon in that colour); disabled
+    icons (low contrast)."""
     kind = draw.random()
-    if kind < 0.75:  # a light or a dark grey, slightly tinted
-        grey = draw.uniform(0.86, 1.0) if kind < 0.5 else draw.uniform(0.0, 0.25)
+    if kind < 0.1:  # a selected / hovered row: antd's #e6f4ff behind a #1677ff icon, in any hue
+        brand = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.5, 1), draw.uniform(0.5, 1))
+        return _mix(antd_lightest(brand), brand, draw.uniform(0.85, 1.0)), brand
+    if kind < 0.7:  # a light or a dark grey, slightly tinted
+        grey = draw.uniform(0.86, 1.0) if kind < 0.45 else draw.uniform(0.0, 0.25)
         bg = tuple(grey + draw.uniform(-0.03, 0.03) for _ in range(3))
     else:
         bg = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.3, 1), draw.uniform(0.3, 1))
     bg = tuple(min(max(v, 0.0), 1.0) for v in bg)
+    # Disabled icons (antd: rgba(0,0,0,.25) on white) have far less contrast than the rest.
+    contrast = 0.12 if draw.random() < 0.1 else 0.3
+    on_colour = kind >= 0.7 and draw.random() < 0.4  # a header or a primary button: a white icon
     while True:
-        if draw.random() < 0.5:  # greys are the common case
+        if on_colour:
+            fg, on_colour = _grey(draw.uniform(0.92, 1.0)), False  # once: a light background needs another
+        elif draw.random() < 0.5:  # greys are the common case
             fg = _grey(draw.random())
         else:
             fg = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.3, 1), draw.uniform(0.2, 1))
-        if math.sqrt(sum((f - b) ** 2 for f, b in zip(fg, bg)) / 3) >= 0.3:
+        if math.sqrt(sum((f - b) ** 2 for f, b in zip(fg, bg)) / 3) >= contrast:
             return bg, fg
 
 

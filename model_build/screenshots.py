@@ -35,7 +35,9 @@ def sheet_draws(seed: int, k: int) -> tuple[int, np.random.Generator]:
 
 def degrade(img, rng: np.random.Generator):
     """What happens to screenshots on their way to a reader's clipboard, one draw per sheet:
-    rescaling (zoomed or shrunk UIs), blur, JPEG compression; most sheets stay clean."""
+    rescaling (zoomed or shrunk UIs), blur, another renderer's gamma (stroke weight and
+    anti-aliasing: CoreGraphics and Cairo blend edges differently from Skia), PNG palette
+    quantization, JPEG compression; most sheets stay clean."""
     from PIL import Image, ImageFilter
 
     roll = rng.random()
@@ -45,10 +47,16 @@ def degrade(img, rng: np.random.Generator):
         img = small.resize(img.size, Image.BICUBIC if rng.random() < 0.5 else Image.BILINEAR)
     elif roll < 0.3:
         img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.4, 1.0))))
+    if rng.random() < 0.2:  # heavier or lighter edges: a tone curve on every channel
+        gamma = float(rng.uniform(0.6, 1.6))
+        img = img.point([round(255 * (v / 255) ** gamma) for v in range(256)] * 3)
     if rng.random() < 0.5:  # chat apps and bug trackers recompress what readers paste
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=int(rng.integers(25, 71)))
         img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    elif rng.random() < 0.2:  # screenshot tools that save 8-bit PNGs
+        colours = int(rng.choice([16, 32, 64, 128]))
+        img = img.quantize(colours, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).convert("RGB")
     return img
 
 

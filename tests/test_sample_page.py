@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from model_build.icons import parse_svg, twin_groups
 from model_build.sample_page import INSET, layout, render_cells, render_page, sheet_labels, themable
@@ -78,3 +79,14 @@ def test_a_hostile_icon_runs_no_script_and_fetches_nothing_in_the_sample_page(pa
     assert page.evaluate("window.__pwned") is None
     assert page.locator("use[href='#i0']").count() >= 1  # it was drawn
     assert not [u for u in requests if "beacon" in u] and not dialogs
+
+
+@pytest.mark.parametrize("primary, lightest", [  # Ant Design's published palettes: <colour>-6 -> <colour>-1
+    ("#1677ff", "#e6f4ff"), ("#1890ff", "#e6f7ff"), ("#f5222d", "#fff1f0"), ("#52c41a", "#f6ffed"),
+    ("#722ed1", "#f9f0ff"), ("#fadb14", "#feffe6"), ("#fa8c16", "#fff7e6"), ("#ffffff", "#ffffff"),
+])
+def test_twotone_second_colour_is_ant_designs_lightest_shade(primary, lightest):
+    from model_build.sample_page import _hex, antd_lightest
+
+    rgb = tuple(int(primary[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    assert _hex(antd_lightest(rgb)) == lightest
