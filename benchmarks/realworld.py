@@ -115,13 +115,16 @@ def name_of(icon_id: str) -> str:
 
 
 def tally(queries, answers) -> dict:
-    """Counts [n, exact top-1, exact top-5, name top-1] by (variant, scenario), by renderer and
-    "all"; name top-1 also counts the same icon in another variant (twotone/home -> filled/home)."""
-    counts = defaultdict(lambda: [0, 0, 0, 0])
+    """Counts [n, exact top-1, exact top-5, name top-1, queries with same-pixel siblings] by
+    (variant, scenario), by renderer and "all"; exact counts a sibling drawn to the same pixels in
+    that scene (scenes.same_pixels); name top-1 also counts the same icon in another variant
+    (twotone/home -> filled/home)."""
+    counts = defaultdict(lambda: [0, 0, 0, 0, 0])
     for q, a in zip(queries, answers):
         got = [ids_of(r) for r in a["results"]]
-        hits = (1, bool(got) and q.icon_id in got[0], any(q.icon_id in g for g in got[:5]),
-                bool(got) and name_of(q.icon_id) in {name_of(i) for i in got[0]})
+        right = {q.icon_id, *q.same_pixels}
+        hits = (1, bool(got) and bool(right & got[0]), any(right & g for g in got[:5]),
+                bool(got) and name_of(q.icon_id) in {name_of(i) for i in got[0]}, bool(q.same_pixels))
         for key in ((q.variant, q.scenario), (q.variant, "all"), ("all", q.scenario), ("all", "all"),
                     ("renderer", q.renderer)):
             c = counts["|".join(key)]
@@ -139,10 +142,10 @@ def summarize(per_seed: dict[int, dict]) -> dict:
     out = {}
     for key in keys:
         seeds = [per_seed[s][key] for s in per_seed if key in per_seed[s]]
-        n, t1, t5, name1 = (sum(c[i] for c in seeds) for i in range(4))
+        n, t1, t5, name1, same = (sum(c[i] for c in seeds) for i in range(5))
         each = [pct(c[1], c[0]) for c in seeds]
         out[key] = {"n": n, "n_per_seed": seeds[0][0], "top1": pct(t1, n), "top5": pct(t5, n),
-                    "name_top1": pct(name1, n), "top1_per_seed": each,
+                    "name_top1": pct(name1, n), "same_pixels": same, "top1_per_seed": each,
                     "top1_min": min(each), "top1_max": max(each),
                     "top1_stdev": round(statistics.stdev(each), 2) if len(each) > 1 else 0.0}
     return out
@@ -167,6 +170,10 @@ def print_table(summary: dict, variants: list[str], seeds: list[int]) -> None:
           f"(stdev {total['top1_stdev']})")
     print("by rasterizer (exact top-1): " + ", ".join(f"{k.split('|')[1]} {v['top1']:.1f} % (n {v['n']})"
                                                      for k, v in summary.items() if k.startswith("renderer|")))
+    same = {k: v["same_pixels"] for k, v in summary.items() if v["same_pixels"] and "all" not in k}
+    if same:
+        print("queries whose icon draws the same pixels as another variant of it in that scene (either "
+              "counts as exact): " + ", ".join(f"{k} {n}" for k, n in sorted(same.items())))
 
 
 # ---------------------------------------------------------------------------- main
@@ -208,7 +215,7 @@ def main() -> int:
         backend = page.evaluate("iconsearch.backend")
         for seed in args.seeds:
             t = time.monotonic()
-            queries = make_queries(icons, args.count, seed, args.scenarios)
+            queries = make_queries(icons, args.count, seed, args.scenarios, name_of)
             made = time.monotonic() - t
             answers = search(page, queries)
             per_seed[seed] = tally(queries, answers)
@@ -240,7 +247,8 @@ def save_queries(folder: Path, queries, answers) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n, (q, a) in enumerate(zip(queries, answers)):
         top = a["results"][0]["id"] if a["results"] else "none"
-        miss = "" if a["results"] and q.icon_id in ids_of(a["results"][0]) else f"-MISS-{top.replace('/', '_')}"
+        hit = a["results"] and {q.icon_id, *q.same_pixels} & ids_of(a["results"][0])
+        miss = "" if hit else f"-MISS-{top.replace('/', '_')}"
         ext = "jpg" if q.mime == "image/jpeg" else "png"
         stem = f"{q.scenario}-{q.variant}-{n:05d}-{q.renderer}-{q.icon_id.replace('/', '_')}{miss}"
         (folder / f"{stem}.{ext}").write_bytes(q.data)

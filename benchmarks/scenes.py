@@ -31,6 +31,10 @@ class Query:
     renderer: str
     data: bytes
     mime: str
+    # Other icons of the same name whose rendering in this very scene gives the same pixels
+    # (a TwoTone whose second colour equals the row's background is its Outlined icon, to
+    # anyone): like twins, either id is the right answer.
+    same_pixels: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------- drawing one icon
@@ -357,14 +361,33 @@ def make_query(icon_id: str, variant: str, svg: str, scenario: str, rng: np.rand
     return Query(icon_id, variant, scenario, icon.renderer, data, mime)
 
 
+def same_pixels(query: Query, state: dict, siblings: list[tuple[str, str, str]]) -> tuple[str, ...]:
+    """The siblings (same name, other variant) drawn in the same scene, from the same random
+    state, that give the query's pixels (within 2/255: anti-aliasing of equal shapes)."""
+    want = np.asarray(Image.open(io.BytesIO(query.data)).convert("RGB"), np.int16)
+    same = []
+    for icon_id, variant, svg in siblings:
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state
+        other = make_query(icon_id, variant, svg, query.scenario, rng)
+        got = np.asarray(Image.open(io.BytesIO(other.data)).convert("RGB"), np.int16)
+        if got.shape == want.shape and np.abs(got - want).max() <= 2:
+            same.append(icon_id)
+    return tuple(same)
+
+
 def make_queries(icons: list[tuple[str, str, str]], per_cell: int, seed: int,
-                 scenarios=tuple(SCENARIOS)) -> list[Query]:
+                 scenarios=tuple(SCENARIOS), name_of=None) -> list[Query]:
     """``per_cell`` queries for every scenario x variant; ``icons`` are (id, variant, svg). Icons
-    are drawn without replacement within a cell while the variant has enough of them."""
+    are drawn without replacement within a cell while the variant has enough of them. With
+    ``name_of`` (id -> name without variant), each query lists its same-pixel siblings."""
     rng = np.random.default_rng(seed)
     by_variant: dict[str, list] = {}
+    by_name: dict[str, list] = {}
     for item in icons:
         by_variant.setdefault(item[1], []).append(item)
+        if name_of:
+            by_name.setdefault(name_of(item[0]), []).append(item)
     out = []
     for scenario in scenarios:
         for variant in sorted(by_variant):
@@ -372,5 +395,10 @@ def make_queries(icons: list[tuple[str, str, str]], per_cell: int, seed: int,
             picks = np.concatenate([rng.permutation(len(pool)) for _ in range(-(-per_cell // len(pool)))])[:per_cell]
             for i in picks:
                 icon_id, _, svg = pool[int(i)]
-                out.append(make_query(icon_id, variant, svg, scenario, rng))
+                state = rng.bit_generator.state
+                query = make_query(icon_id, variant, svg, scenario, rng)
+                siblings = [s for s in by_name.get(name_of(icon_id), ()) if s[0] != icon_id] if name_of else []
+                if siblings:
+                    query.same_pixels = same_pixels(query, state, siblings)
+                out.append(query)
     return out
