@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 from pathlib import Path
 
+from . import LOGGER_NAME
+from .quiet import native_output_hidden
 from .train import import_tf
+
+log = logging.getLogger(LOGGER_NAME)
 
 
 def content_hash(data: bytes, length: int = 10) -> str:
@@ -22,10 +27,11 @@ def content_hash(data: bytes, length: int = 10) -> str:
 def export_tfjs(model, image_size: int, out_dir: Path) -> dict:
     """Writes ``model-<hash>.json`` and ``weights-<hash>.bin`` into ``out_dir``; returns their names."""
     tf, _ = import_tf()
-    from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
+    with native_output_hidden(log):  # its import and grappler's session lines
+        from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="iconsearch-export-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="iconsearch-export-") as tmp, native_output_hidden(log):
         saved, converted = Path(tmp) / "saved", Path(tmp) / "tfjs"
 
         @tf.function(input_signature=[tf.TensorSpec([None, image_size, image_size, 1], tf.float32, name="ink")])

@@ -45,8 +45,11 @@ def import_tf():
     # tensorflowjs imports decision forests, whose welcome advert needs IPython when stdout
     # is not a terminal (a captured build log): switch it off.
     os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
-    import tensorflow as tf
-    import tf_keras as keras
+    from .quiet import native_output_hidden
+
+    with native_output_hidden(log):
+        import tensorflow as tf
+        import tf_keras as keras
 
     return tf, keras
 

@@ -37,6 +37,17 @@ def test_cold_build_trains_and_reports(site):
     assert val >= 90, cold
 
 
+def test_a_cold_build_prints_only_mkdocs_lines_and_ours(site):
+    """TensorFlow, absl, XLA and CUDA write from C++ to the terminal; none of it may reach the user."""
+    import re
+
+    _, cold, _ = site
+    assert "epoch 1/" in cold  # TensorFlow was imported and the model converted in this build
+    for line in cold.splitlines():
+        assert re.match(r"(INFO|WARNING|ERROR|DEBUG) +-  \S|  \S|$", line), line  # ours: confusion pairs, indented
+    assert not re.search(r"[EWI]0000|absl|cuda|XLA|oneDNN|tensorflow", cold, re.I), cold
+
+
 def test_warm_build_takes_no_screenshot_and_trains_nothing(site):
     _, _, warm = site
     assert "using the cached model for 10 icons" in warm
