@@ -155,8 +155,7 @@ class ModelCache:
                 _prune(samples_dir, keep=samples_file.name)
             with self.writing("the trained model"):
                 tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
-            try:
-                with self.writing("the trained model"):
+                try:
                     manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped)
                     manifest["key"] = key
                     manifest["versions"] = versions()
@@ -167,8 +166,8 @@ class ModelCache:
                     if final.exists():
                         shutil.rmtree(final)
                     os.replace(tmp, final)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
             _prune(self.root / "models", keep=key)
             return manifest
 

@@ -40,23 +40,24 @@ def reported(hook):
             return hook(self, *args, **kwargs)
         except PluginError:
             raise
-        except EXPECTED as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line
             log.debug("iconsearch: where this came from:", exc_info=True)
-            raise PluginError(f"iconsearch: {exc}") from None
-        except OSError as exc:
-            log.debug("iconsearch: where this came from:", exc_info=True)
-            if exc.errno in UNWRITABLE:
-                words, fix = UNWRITABLE[exc.errno]
-                raise PluginError(f"iconsearch: could not write {exc.filename}: {words}. Fix: {fix}") from None
-            what = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
-            raise PluginError(f"iconsearch: {what} (during {hook.__name__}; `mkdocs build --verbose` shows "
-                              "where)") from None
-        except Exception as exc:  # noqa: BLE001 - a bug of ours: say so in one line
-            log.debug("iconsearch: where this came from:", exc_info=True)
-            raise PluginError(f"iconsearch: unexpected {type(exc).__name__} during {hook.__name__}: {exc}. This is "
-                              "a bug: please report it with the output of `mkdocs build --verbose`") from None
+            raise PluginError(f"iconsearch: {_one_line(exc, hook.__name__)}") from None
 
     return run
+
+
+def _one_line(exc: Exception, hook: str) -> str:
+    if isinstance(exc, EXPECTED):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno in UNWRITABLE:  # the site's folder (the cache's: CacheWriteError)
+        words, fix = UNWRITABLE[exc.errno]
+        return f"could not write {exc.filename}: {words}. Fix: {fix}"
+    if isinstance(exc, OSError):
+        what = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
+        return f"{what} (during {hook}; `mkdocs build --verbose` shows where)"
+    return (f"unexpected {type(exc).__name__} during {hook}: {exc}. This is a bug: please report it with the "
+            "output of `mkdocs build --verbose`")
 
 
 class IconsearchPlugin(BasePlugin[IconsearchConfig]):
@@ -106,17 +107,18 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         hp = self.config.hparams()
         key = model_key(icons, hp, self.limits)
         manifest = self.cache.get(key)
-        if manifest is None:
+        built = manifest is None
+        if built:
             log.info("iconsearch: training an icon model for %d icons (cache key %s)", len(icons), key)
             manifest = self.cache.build(key, icons, hp, self.config.browser_path, self.limits)
-        else:
-            for entry in manifest.get("skipped", ()):  # found when it was built: named on every build
+        skipped = manifest.get("skipped", [])
+        if not built:
+            for entry in skipped:  # found when it was built: named on every build
                 log.warning("iconsearch: %s", warning(entry))
-            log.info("iconsearch: using the cached model for %d icons (cache key %s)",
-                     len(icons) - len(manifest.get("skipped", ())), key)
+            log.info("iconsearch: using the cached model for %d icons (cache key %s)", len(icons) - len(skipped), key)
         self.manifest, self.model_dir = manifest, self.cache.entry(key)
         # Snippets are not part of the model: a new template never retrains.
-        gone = {entry["id"] for entry in manifest.get("skipped", ())}
+        gone = {entry["id"] for entry in skipped}
         self.snippets = snippets_json([i for i in icons if i.id not in gone])
 
     @reported

@@ -58,7 +58,7 @@ def check_icons(icons: list[Icon], limits: Limits = DEFAULT_LIMITS,
                    f"{Limits.option('draw_seconds')}")
         elif not ink[n]:
             removed = f"; the sanitizer removed {icon.removed}" if icon.removed else ""
-            why = f"it draws no visible pixel at 40 px, black on white{removed}"
+            why = f"it draws no visible pixel at {SIZE} px, black on white{removed}"
         else:
             continue
         out.append(skipped(icon, why))
@@ -73,13 +73,13 @@ def _draw_all(icons: list[Icon], limits: Limits, browser_path: str | None):
     """(ink per icon, {icon index: how long it took, for those too slow})."""
     from playwright.sync_api import sync_playwright
 
-    from .screenshots import Failed, _Chromium, find_culprits
+    from .screenshots import Failed, Chromium, find_culprits
 
     ink = np.zeros(len(icons), bool)
     slow: dict[int, str] = {}
     timeout_s = limits.draw_seconds + 5  # past the limit, how long does not matter: the group is split
     with sync_playwright() as playwright:
-        chromium = _Chromium(playwright, browser_path, {1: (GRID * CELL, render_page(icons, GRID, CELL, []))})
+        chromium = Chromium(playwright, browser_path, {1: (GRID * CELL, render_page(icons, GRID, CELL, []))})
 
         def fails(group: list[int]) -> bool:
             cells = [Cell(i, SIZE, MARGIN, MARGIN, "#000000", "#ffffff", "#808080") for i in group]

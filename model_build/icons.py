@@ -142,7 +142,7 @@ def _parse_svg(data: bytes, id: str, path: Path | None, limits: Limits) -> Icon:
     if coordinates > limits.coordinates:
         raise ValueError(_over("its paths have", coordinates, "coordinates", limits, "coordinates",
                                "too costly to draw many times"))
-    if not re.search(r"<(path|rect|circle|ellipse|line|polyline|polygon|use|text)\b", inner):
+    if not _SHAPE_TAG.search(inner):
         why = f"; the sanitizer removed {_removed_text(removed)}" if removed else ""
         raise ValueError(f"it draws nothing (no path or shape){why}")
     return Icon(id=id, digest=hashlib.sha256(data).hexdigest(), viewbox=viewbox,
@@ -235,7 +235,8 @@ def _safe_value(value: str) -> bool:
     return all(ref.startswith("#") for ref in _URL_REF.findall(value))
 
 
-SHAPES = {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "use", "text"}
+SHAPES = ("path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "use", "text")  # what draws
+_SHAPE_TAG = re.compile(rf"<({'|'.join(SHAPES)})\b")
 
 
 def _serialize(elements: list[ET.Element]) -> tuple[str, dict[str, int], int]:

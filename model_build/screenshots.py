@@ -76,7 +76,7 @@ RETRIES = 3  # relaunches in a row before giving up
 BROWSERS = 2
 
 
-class _Chromium:
+class Chromium:
     """Headless Chromium with one page per device pixel ratio, each on its own page markup
     (the sample page at 1x and 2x: hi-dpi screenshots draw finer strokes). It is killed and
     relaunched when it crashes or hangs. ``pages``: dpr -> (side in CSS pixels, page markup)."""
@@ -179,7 +179,7 @@ def _without(cells: list[Cell], keep: set[int]) -> list[Cell]:
             for c in cells]
 
 
-def _shoot_with_retries(chromium: _Chromium, k: int, sheet: tuple[list[Cell], str], dpr: int, timeout_s: float,
+def _shoot_with_retries(chromium: Chromium, k: int, sheet: tuple[list[Cell], str], dpr: int, timeout_s: float,
                         on_sheet) -> bytes:
     """One sheet's screenshot; a crash or a hang relaunches Chromium and draws the same sheet
     again, up to RETRIES times in a row. After a hang, the sheet's icons are drawn in groups
@@ -212,7 +212,7 @@ def _shoot_with_retries(chromium: _Chromium, k: int, sheet: tuple[list[Cell], st
         "starts them again")
 
 
-def _hunt_costly_icons(chromium: _Chromium, k: int, cells: list[Cell], dpr: int, timeout_s: float) -> None:
+def _hunt_costly_icons(chromium: Chromium, k: int, cells: list[Cell], dpr: int, timeout_s: float) -> None:
     icons = sorted({c.icon for c in cells} | {e["icon"] for c in cells for e in c.extras if e["kind"] == "icon"})
     log.warning("Chromium did not answer within %g s on sample sheet %d; drawing its %d icons in groups to find "
                 "one too costly to draw", timeout_s, k + 1, len(icons))
@@ -294,7 +294,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                chromium = _Chromium(playwright, browser_path, pages)
+                chromium = Chromium(playwright, browser_path, pages)
                 try:
                     while not stop.is_set():
                         with lock:
