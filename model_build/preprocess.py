@@ -9,7 +9,13 @@ and bump ``PREPROCESS_VERSION`` (it is part of the cache key) when either change
 3. Ink = colour distance to the background, divided by its maximum: polarity, colour and
    contrast drop out (white on a brand colour reads like black on white), while a twotone
    icon's light secondary shade keeps a low but non-zero ink.
-4. Trim to the box of pixels with ink >= INK_THRESHOLD.
+4. Borders and separators at the crop's edges (a disabled button's outline, a table row's rule:
+   as dark as a dimmed icon, they would take the box) are dropped: a run of lines, at most
+   ``RULE_RUN`` of the side thick, whose ink spans ``RULE_SPAN`` of the crop, reached from the
+   edge across empty lines and followed by an empty line. Not when all four sides have one (a
+   square icon), nor a line flush with the edge when what is left reaches the opposite edge (an
+   icon cropped tight, like vertical-align-top's bar). Then trim to the box of pixels with
+   ink >= INK_THRESHOLD.
 5. A filled container (a brand-coloured button or chip around a light icon) shows up as a box
    whose edge and most of whose inside are ink, with the icon as a hole. Then the container's
    colour becomes the background inside that box, so the icon reads as ink like everywhere else.
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-PREPROCESS_VERSION = 3
+PREPROCESS_VERSION = 4
 INK_THRESHOLD = 0.25
 MIN_CONTRAST = 0.04  # below this the image is blank: nothing to search for
 MARGIN = 1 / 16
@@ -34,6 +40,8 @@ CONTAINER_EDGE = 0.6  # share of the box's edge pixels that are ink
 CONTAINER_FILL = 0.55  # share of the box's pixels that are ink
 WIDE = 1.4  # box width / height from which a leading view is added
 LEAD = 1.1  # the leading view's width, in box heights
+RULE_SPAN = 0.85  # share of the crop's width (height) a border line covers
+RULE_RUN = 0.08  # a border's thickness, at most, as a share of the crop's height (width); 3 px at least
 
 
 def preprocess(rgba: np.ndarray, size: int) -> np.ndarray:
@@ -46,7 +54,7 @@ def preprocess(rgba: np.ndarray, size: int) -> np.ndarray:
 def preprocess_views(rgba: np.ndarray, size: int) -> list[np.ndarray]:
     """The whole crop's ink map, then the leading view when the box is wide (step 7); [] if blank."""
     rgb = composite(rgba)
-    ink = ink_map(rgb)
+    ink = strip_rules(ink_map(rgb))
     bounds = ink_bounds(ink)
     if bounds is None:
         return []
@@ -108,6 +116,59 @@ def ink_map(rgb: np.ndarray, bg: np.ndarray | None = None) -> np.ndarray:
     if peak < MIN_CONTRAST:
         return np.zeros(rgb.shape[:2])
     return np.minimum(dist / peak, 1.0)
+
+
+def _edge_runs(counts: np.ndarray, span: int) -> tuple[int, int, bool, bool]:
+    """Step 4's candidates along one axis: [lo, hi), the lines left once a border run at
+    either end is cut, and whether each run lies flush with the crop's edge (no empty line
+    before it). ``counts``: each line's ink pixels; ``span``: the length of a line."""
+    n = len(counts)
+    most = max(3, round(RULE_RUN * n))
+
+    def scan(i: int, step: int) -> tuple[int, bool]:
+        start = i
+        while 0 <= i < n and counts[i] == 0:
+            i += step
+        flush, run = i == start, 0
+        while 0 <= i < n and counts[i] >= RULE_SPAN * span:
+            i, run = i + step, run + 1
+        return (i, flush) if 0 < run <= most else (start, False)
+
+    (lo, lo_flush), (hi, hi_flush) = scan(0, 1), scan(n - 1, -1)
+    return lo, hi + 1, lo_flush, hi_flush
+
+
+def strip_rules(ink: np.ndarray) -> np.ndarray:
+    """Step 4: the ink map without border lines at the crop's edges, scaled to peak at 1 again."""
+    mask = ink >= INK_THRESHOLD
+    h, w = mask.shape
+    top, bottom, top_flush, bottom_flush = _edge_runs(mask.sum(axis=1), w)
+    left, right, left_flush, right_flush = _edge_runs(mask.sum(axis=0), h)
+    # A cut needs an empty line beside it, not counting the other sides' border lines.
+    cut = [0 < top < h and not mask[top, left:right].any(),
+           0 < bottom < h and not mask[bottom - 1, left:right].any(),
+           0 < left < w and not mask[top:bottom, left].any(),
+           0 < right < w and not mask[top:bottom, right - 1].any()]
+    if sum(cut) in (0, 4):
+        return ink
+    y0, y1, x0, x1 = top if cut[0] else 0, bottom if cut[1] else h, left if cut[2] else 0, right if cut[3] else w
+    # A line flush with the edge is kept when what is left reaches the other edge: an icon
+    # cropped tight (vertical-align-top's bar), not a border beside an icon with room around it.
+    rest = ink_bounds(np.where(mask[y0:y1, x0:x1], 1.0, 0.0))
+    if rest is None:
+        return ink
+    ry0, ry1, rx0, rx1 = rest
+    cut = [cut[0] and not (top_flush and ry1 == y1 - y0), cut[1] and not (bottom_flush and ry0 == 0),
+           cut[2] and not (left_flush and rx1 == x1 - x0), cut[3] and not (right_flush and rx0 == 0)]
+    if not any(cut):
+        return ink
+    y0, y1, x0, x1 = top if cut[0] else 0, bottom if cut[1] else h, left if cut[2] else 0, right if cut[3] else w
+    out = np.zeros_like(ink)
+    out[y0:y1, x0:x1] = ink[y0:y1, x0:x1]
+    peak = out.max()
+    if peak < INK_THRESHOLD:
+        return ink
+    return np.minimum(out / peak, 1.0)
 
 
 def ink_bounds(ink: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -184,6 +245,12 @@ def preprocess_batch(cells: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     ink = np.minimum(dist, 1, out=dist)
     ink[blank] = 0
     mask = ink >= INK_THRESHOLD
+    # Step 4 on the few crops with a line across them (a row or column nearly all ink).
+    ruled = np.flatnonzero((mask.sum(axis=2) >= RULE_SPAN * w).any(axis=1) | (mask.sum(axis=1) >= RULE_SPAN * h).any(axis=1))
+    for i in ruled:
+        ink[i] = strip_rules(ink[i])
+    if ruled.size:
+        mask = ink >= INK_THRESHOLD
     empty = ~mask.any(axis=(1, 2))
     y0, y1, x0, x1 = _bounds_batch(mask)
     boxed = np.flatnonzero(_containers(mask, y0, y1, x0, x1) & ~empty)

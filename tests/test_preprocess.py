@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model_build.preprocess import preprocess
+from model_build.preprocess import composite, ink_bounds, ink_map, preprocess
 
 
 def glyph(h=48, w=64, fg=(0, 0, 0), bg=(255, 255, 255), x=20, y=10, scale=1):
@@ -64,6 +64,26 @@ def test_light_icon_in_a_filled_button_reads_as_ink():
     assert 0.01 < inked < 0.06 and out.max() > 0.9
 
 
+def test_a_border_beside_a_dimmed_icon_is_dropped():
+    icon = glyph(fg=(191, 191, 191))  # antd's disabled text colour, rgba(0,0,0,.25) on white
+    button = icon.copy()
+    button[2, 1:] = 217  # a disabled button's border (#d9d9d9): its top-left corner, in the crop
+    button[2:, 1] = 217
+    assert ink_bounds(ink_map(composite(button)))[:3:2] == (2, 1)  # the border would take the box
+    np.testing.assert_allclose(preprocess(button, 32), preprocess(icon, 32), atol=1e-6)
+
+
+def test_lines_that_belong_to_the_icon_stay():
+    tight = np.full((30, 30, 3), 255, np.uint8)  # vertical-align-top cropped tight: a bar, an arrow
+    tight[0:2, :] = 0
+    tight[6:30, 13:17] = 0
+    assert preprocess(tight, 32)[:6].max() > 0.9  # the bar, at the top
+    square = np.full((32, 32, 3), 255, np.uint8)  # a square outline (border-outer): four sides
+    square[[1, 30], 1:31] = square[1:31, [1, 30]] = 0
+    square[10:20, 10:20] = 0
+    assert preprocess(square, 32)[:, :6].max() > 0.9  # its left side
+
+
 def test_batch_matches_one_by_one():
     from model_build.preprocess import preprocess_batch, preprocess_views
 
@@ -84,6 +104,10 @@ def test_batch_matches_one_by_one():
         if kind == 4:  # an icon and a label: wide, so a leading view too
             cells[i, 20:30, 5:15] = (0, 0, 0)
             cells[i, 22:28, 20:55] = (0, 0, 0)
+        if i % 4 == 1:  # a border line along one edge (dropped by step 4) or two
+            cells[i, 1, :] = rng.integers(0, 256, 3)
+            if i % 8 == 1:
+                cells[i, 1:, 56] = cells[i, 1, 0]
     whole, leads, wide = preprocess_batch(cells, 32)
     expected = [preprocess_views(c, 32) for c in cells]
     for i, views in enumerate(expected):

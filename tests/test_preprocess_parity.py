@@ -39,6 +39,13 @@ def images():
     label[12:20, 28:31, :3] = (40, 40, 40)
     label[12:20, 34:60, :3] = (90, 90, 90)
     out.append(label)
+    for tight in (False, True):  # a disabled button's corner: its border lines dropped (step 4), or,
+        ruled = np.full((36, 40, 4), 255, np.uint8)  # flush with the edges of a tight crop, kept
+        edge = 0 if tight else 1
+        ruled[edge, edge:, :3] = ruled[edge:, edge, :3] = 217
+        ruled[8:36 if tight else 30, 12:40 if tight else 30, :3] = 191
+        ruled[12:20, 16:24, :3] = 255
+        out.append(ruled)
     flat = np.full((10, 30, 4), 255, np.uint8)
     flat[4, 3:27, :3] = 0  # a thin line: a very wide box
     out.append(flat)

@@ -1,6 +1,6 @@
 // Query normalization: the JavaScript twin of model_build/preprocess.py (see its docstring).
 // Both must give the same numbers on the same pixels; tests/test_preprocess_parity.py checks.
-export const PREPROCESS_VERSION = 3;
+export const PREPROCESS_VERSION = 4;
 const INK_THRESHOLD = 0.25;
 const MIN_CONTRAST = 0.04;
 const MARGIN = 1 / 16;
@@ -9,6 +9,8 @@ const CONTAINER_EDGE = 0.6;
 const CONTAINER_FILL = 0.55;
 const WIDE = 1.4;
 const LEAD = 1.1;
+const RULE_SPAN = 0.85;
+const RULE_RUN = 0.08;
 
 /** RGBA bytes (width x height) -> size*size Float32Array of ink in [0, 1]; null when blank. */
 export function preprocess(data, width, height, size) {
@@ -21,6 +23,7 @@ export function preprocessViews(data, width, height, size) {
   const rgb = composite(data, width * height);
   let ink = inkMap(rgb, width, height);
   if (!ink) return [];
+  ink = stripRules(ink, width, height);
   const bounds = inkBounds(ink, width, { y0: 0, y1: height, x0: 0, x1: width });
   if (!bounds) return [];
   ink = openContainer(rgb, ink, width, height, bounds);
@@ -39,6 +42,51 @@ function leadingBounds(ink, w, { y0, y1, x0, x1 }) {
   const bh = y1 - y0;
   if (x1 - x0 < WIDE * bh) return null;
   return inkBounds(ink, w, { y0, y1, x0, x1: Math.min(x0 + Math.ceil(LEAD * bh), x1) });
+}
+
+// Step 4: border lines at the crop's edges dropped (see model_build/preprocess.py).
+function stripRules(ink, w, h) {
+  const on = (x, y) => ink[y * w + x] >= INK_THRESHOLD;
+  const rowCounts = new Int32Array(h), colCounts = new Int32Array(w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (on(x, y)) { rowCounts[y]++; colCounts[x]++; }
+  // [lo, hi, loFlush, hiFlush]: the lines left once a border run at either end is cut, and
+  // whether each run lies flush with the crop's edge.
+  const edgeRuns = (counts, span) => {
+    const n = counts.length, most = Math.max(3, Math.round(RULE_RUN * n));
+    const scan = (start, step) => {
+      let i = start, run = 0;
+      while (i >= 0 && i < n && counts[i] === 0) i += step;
+      const flush = i === start;
+      while (i >= 0 && i < n && counts[i] >= RULE_SPAN * span) { i += step; run++; }
+      return run > 0 && run <= most ? [i, flush] : [start, false];
+    };
+    const [lo, loFlush] = scan(0, 1), [hi, hiFlush] = scan(n - 1, -1);
+    return [lo, hi + 1, loFlush, hiFlush];
+  };
+  const [top, bottom, topFlush, bottomFlush] = edgeRuns(rowCounts, w);
+  const [left, right, leftFlush, rightFlush] = edgeRuns(colCounts, h);
+  // A cut needs an empty line beside it, not counting the other sides' border lines.
+  const emptyRow = (y) => { for (let x = left; x < right; x++) if (on(x, y)) return false; return true; };
+  const emptyCol = (x) => { for (let y = top; y < bottom; y++) if (on(x, y)) return false; return true; };
+  let cut = [top > 0 && top < h && emptyRow(top), bottom > 0 && bottom < h && emptyRow(bottom - 1),
+    left > 0 && left < w && emptyCol(left), right > 0 && right < w && emptyCol(right - 1)];
+  const region = () => [cut[0] ? top : 0, cut[1] ? bottom : h, cut[2] ? left : 0, cut[3] ? right : w];
+  const cuts = cut.filter(Boolean).length;
+  if (cuts === 0 || cuts === 4) return ink;
+  let [y0, y1, x0, x1] = region();
+  // A line flush with the edge is kept when what is left reaches the other edge (a tight crop).
+  const rest = inkBounds(ink, w, { y0, y1, x0, x1 });
+  if (!rest) return ink;
+  cut = [cut[0] && !(topFlush && rest.y1 === y1), cut[1] && !(bottomFlush && rest.y0 === y0),
+    cut[2] && !(leftFlush && rest.x1 === x1), cut[3] && !(rightFlush && rest.x0 === x0)];
+  if (!cut.some(Boolean)) return ink;
+  [y0, y1, x0, x1] = region();
+  const out = new Float64Array(w * h);
+  let peak = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) { out[y * w + x] = ink[y * w + x]; peak = Math.max(peak, ink[y * w + x]); }
+  if (peak < INK_THRESHOLD) return ink;
+  for (let p = 0; p < w * h; p++) out[p] = Math.min(out[p] / peak, 1);
+  return out;
 }
 
 function composite(data, n) {
