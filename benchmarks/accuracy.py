@@ -12,7 +12,6 @@ benchmarks/results/accuracy.json.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _common import PEER, ROOT, launch_browser, median, save, serve
+from _common import PEER, ROOT, launch_browser, median, save, search_images, serve
 from queries import SCENARIOS, make_queries
 
 
@@ -47,18 +46,6 @@ def build_peer_harness(out: Path) -> None:
                     "--minify", f"--outfile={out / 'peer.js'}", "--log-level=error",
                     "--external:fs", "--external:path", "--external:os", "--external:worker_threads",
                     "--external:perf_hooks", "--external:crypto"], check=True)
-
-
-SEARCH_JS = """async ({queries, k, fn}) => {
-    const out = [];
-    for (const q of queries) {
-        const blob = new Blob([Uint8Array.from(atob(q.b64), c => c.charCodeAt(0))], {type: q.mime});
-        const t = performance.now();
-        const r = await (fn === 'ours' ? window.iconsearch.search(blob, k) : window.peer.search(blob, k));
-        out.push({ms: performance.now() - t, results: r});
-    }
-    return out;
-}"""
 
 
 def score(queries, answers, key, expected) -> dict:
@@ -99,7 +86,7 @@ def main() -> int:
         for n, q in enumerate(queries):
             ext = "jpg" if q.mime == "image/jpeg" else "png"
             (args.save_queries / f"{n:03d}-{q.scenario}-{q.icon_id.replace('/', '_')}.{ext}").write_bytes(q.data)
-    payload = [{"b64": base64.b64encode(q.data).decode(), "mime": q.mime} for q in queries]
+    images = [(q.data, q.mime) for q in queries]
 
     use_peer = not args.no_peer and (PEER / "model.json").exists()
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,7 +104,7 @@ def main() -> int:
             page.evaluate("iconsearch.ready()")
             result["ours_ready_s"] = round(time.monotonic() - t, 3)
             result["ours_backend"] = page.evaluate("iconsearch.backend")
-            ours = page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "ours"})
+            ours = search_images(page, images)
             result["ours"] = score(queries, ours, ids_of, lambda q: q.icon_id)
             result["ours_names"] = score(queries, ours, names_of, lambda q: name_of(q.icon_id))
             result["ours_ms_median"] = round(median([a["ms"] for a in ours]), 2)
@@ -126,7 +113,7 @@ def main() -> int:
                 wasm = f"{base}/assets/iconsearch/"
                 page.evaluate("([m, c, w]) => peer.load(m, c, w)",
                               [f"{base}/__peer_model/model.json", f"{base}/__peer_model/classes.json", wasm])
-                peer = page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "peer"})
+                peer = search_images(page, images, api="peer")
                 peer_names = {peer_name(n) for n in json.loads((PEER / "classes.json").read_text())}
                 # Name level, on the queries whose icon name the peer knows at all.
                 known = [i for i, q in enumerate(queries) if name_of(q.icon_id) in peer_names]

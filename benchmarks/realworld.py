@@ -26,15 +26,14 @@ from pathlib import Path
 
 import yaml
 
-from _common import RESULTS, ROOT, launch_browser, median, save, serve
-from accuracy import SEARCH_JS, ids_of
+from _common import RESULTS, ROOT, launch_browser, median, save, search_images, serve
+from accuracy import ids_of
 from scenes import SCENARIOS, make_queries
 
 # The second icon set, tuned for by nobody: npm eva-icons (pinned in package.json), 2 variants.
 UNSEEN_PACKAGE = "eva-icons"
 UNSEEN_SOURCES = [("fill/", "fill/svg"), ("outline/", "outline/svg")]
 UNSEEN_SITE = RESULTS / "unseen-site"
-BATCH = 200
 
 
 # ---------------------------------------------------------------------------- the icons
@@ -97,16 +96,6 @@ def package_version(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------- scoring
-
-def search(page, queries) -> list[dict]:
-    import base64
-
-    answers = []
-    for start in range(0, len(queries), BATCH):
-        payload = [{"b64": base64.b64encode(q.data).decode(), "mime": q.mime} for q in queries[start:start + BATCH]]
-        answers += page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "ours"})
-    return answers
-
 
 def name_of(icon_id: str) -> str:
     """The icon's name without its variant: twotone/home -> home, outline/home-outline -> home."""
@@ -217,7 +206,7 @@ def main() -> int:
             t = time.monotonic()
             queries = make_queries(icons, args.count, seed, args.scenarios, name_of)
             made = time.monotonic() - t
-            answers = search(page, queries)
+            answers = search_images(page, [(q.data, q.mime) for q in queries])
             per_seed[seed] = tally(queries, answers)
             ms += [a["ms"] for a in answers]
             n, top1 = per_seed[seed]["all|all"][:2]

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PEER, ROOT, SITE, launch_browser, median, save, serve
+from _common import PEER, ROOT, SITE, launch_browser, median, save, search_images, serve
 from queries import make_queries
 
 PY = sys.executable
@@ -110,10 +110,10 @@ def browser_side(runs: int, queries: int) -> dict:
 
     site = SITE / "site"
     icons = json.loads(next((site / "assets/iconsearch").glob("index-*.json")).read_text())["icons"]
-    payload = [{"b64": base64.b64encode(q.data).decode(), "mime": q.mime} for q in make_queries(icons, queries, 7)]
+    images = [(q.data, q.mime) for q in make_queries(icons, queries, 7)]
     manifest_files = {p.name: p.stat().st_size for p in (site / "assets/iconsearch").iterdir() if p.is_file()}
     model_bytes = sum(v for k, v in manifest_files.items() if k.startswith(("model-", "weights-")))
-    from accuracy import SEARCH_JS, build_peer_harness
+    from accuracy import build_peer_harness
 
     harness = Path(tempfile.mkdtemp())
     build_peer_harness(harness)
@@ -136,7 +136,7 @@ def browser_side(runs: int, queries: int) -> dict:
                 const blob = new Blob([Uint8Array.from(atob(q.b64), c => c.charCodeAt(0))], {type: q.mime});
                 await iconsearch.search(blob);
                 return [readyAt, performance.now()];
-            }""", payload[0])
+            }""", {"b64": base64.b64encode(images[0][0]).decode(), "mime": images[0][1]})
             ready.append(res[0])
             first.append(res[1])
             page.wait_for_timeout(200)
@@ -155,7 +155,7 @@ def browser_side(runs: int, queries: int) -> dict:
         page = browser.new_page()
         page.goto(f"{base}/icons/")
         page.evaluate("iconsearch.ready()")
-        times = [a["ms"] for a in page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "ours"})]
+        times = [a["ms"] for a in search_images(page, images)]
         out["search_ms_p50"] = round(percentile(times, 50), 2)
         out["search_ms_p95"] = round(percentile(times, 95), 2)
         out["backend"] = page.evaluate("iconsearch.backend")
@@ -167,7 +167,7 @@ def browser_side(runs: int, queries: int) -> dict:
             out["peer_load_ms"] = round(1000 * (time.monotonic() - t))
             out["peer_model_bytes"] = sum(f.stat().st_size for f in PEER.iterdir() if f.suffix in (".json", ".bin")
                                           and f.name != "classes.json")
-            peer = [a["ms"] for a in page.evaluate(SEARCH_JS, {"queries": payload, "k": 5, "fn": "peer"})]
+            peer = [a["ms"] for a in search_images(page, images, api="peer")]
             out["peer_search_ms_p50"] = round(percentile(peer, 50), 2)
             out["peer_search_ms_p95"] = round(percentile(peer, 95), 2)
         browser.close()

@@ -20,6 +20,9 @@ from pathlib import Path
 
 from model_build import LOGGER_NAME
 
+from .plugin import EXPECTED
+from .site_model import OptionError, site_model
+
 log = logging.getLogger(LOGGER_NAME)
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".webp": "image/webp", ".bmp": "image/bmp", ".svg": "image/svg+xml"}
@@ -42,22 +45,22 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.exceptions import MkDocsException
 
     try:
-        plugin = _model(args.config_file)
+        config, site = _model(args.config_file)
         if args.command == "build":
-            print(json.dumps({"cache_entry": str(plugin.model_dir), **plugin.manifest}, indent=1))
+            print(json.dumps({"cache_entry": str(site.model.folder), **site.model.manifest}, indent=1))
         elif args.command == "confusions":
-            _print_confusions(plugin)
+            _print_confusions(site.model)
         else:
-            result = evaluate(plugin, args.shots, args.top)
+            result = evaluate(site, args.shots, args.top, config.browser_path)
             print(json.dumps(result, indent=1))
-    except (MkDocsException, FileNotFoundError, ValueError) as exc:
+    except (MkDocsException, FileNotFoundError, ValueError, OptionError, *EXPECTED) as exc:
         log.error("%s", exc)
         return 1
     return 0
 
 
 def _model(config_file: str):
-    """The site's iconsearch plugin, configured, with its model built or found in the cache."""
+    """The site's iconsearch options and its model, built or found in the cache."""
     from mkdocs.config import load_config
 
     config = load_config(config_file)
@@ -66,15 +69,14 @@ def _model(config_file: str):
         raise ValueError(f"{config_file} has no iconsearch plugin: add `- iconsearch` under `plugins`")
     if not plugin.config.enabled:
         raise ValueError(f"the iconsearch plugin is disabled in {config_file} (`enabled: false`)")
-    plugin.on_config(config)
-    plugin.on_pre_build(config)
-    return plugin
+    root = Path(config.config_file_path).resolve().parent
+    return plugin.config, site_model(plugin.config, root)
 
 
-def _print_confusions(plugin) -> None:
-    pairs = json.loads((plugin.model_dir / "confusions.json").read_text())
-    val = plugin.manifest.get("val_accuracy")
-    print(f"validation top-1 {100 * val:.2f}% over {plugin.manifest['icons']} icons" if val is not None else "")
+def _print_confusions(model) -> None:
+    pairs = json.loads((model.folder / "confusions.json").read_text())
+    val = model.manifest.get("val_accuracy")
+    print(f"validation top-1 {100 * val:.2f}% over {model.manifest['icons']} icons" if val is not None else "")
     if not pairs:
         print("no icon was confused with another in validation")
     for pair in pairs:
@@ -95,40 +97,36 @@ def shots_of(folder: Path) -> list[tuple[Path, str]]:
     return shots
 
 
-def evaluate(plugin, folder: Path, top: int = 5) -> dict:
+def evaluate(site, folder: Path, top: int = 5, browser_path: str | None = None) -> dict:
     """Each screenshot through the site's widget in headless Chromium; top-1/top-5 and the misses."""
-    import base64
-
     from playwright.sync_api import sync_playwright
 
     from model_build.browser import launch
+    from model_build.localweb import search_images, serve
     from model_build.resources import widget_bundle_dir
 
     from .injection import SITE_DIR, copy_site_files, head_tags, widget_html
 
     shots = shots_of(folder)
-    known = {i["id"] for i in json.loads((plugin.model_dir / plugin.manifest["index"]).read_text())["icons"]}
+    model = site.model
+    known = {i["id"] for i in json.loads((model.folder / model.manifest["index"]).read_text())["icons"]}
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp)
-        copy_site_files(widget_bundle_dir(), plugin.model_dir, plugin.manifest, site, plugin.snippets)
+        root = Path(tmp)
+        copy_site_files(widget_bundle_dir(), model.folder, model.manifest, root, site.snippets)
         base_url = f"{SITE_DIR}/"
-        (site / "index.html").write_text(f"<!doctype html><html><head>{head_tags(base_url)}</head><body>"
-                                         f"{widget_html(base_url, plugin.manifest, plugin.snippets)}</body></html>")
-        server, origin = _serve(site)
+        head = head_tags(base_url, model.manifest, site.snippets)
+        body = widget_html(base_url, model.manifest, site.snippets)
+        (root / "index.html").write_text(f"<!doctype html><html><head>{head}</head><body>{body}</body></html>")
+        origin, server = serve(root)
         try:
             with sync_playwright() as playwright:
-                browser = launch(playwright, plugin.config.browser_path)
+                browser = launch(playwright, browser_path)
                 page = browser.new_page()
                 page.goto(f"{origin}/index.html")
                 page.evaluate("iconsearch.ready()")
-                answers = []
-                for file, _ in shots:
-                    data = base64.b64encode(file.read_bytes()).decode()
-                    answers.append(page.evaluate("""async ([b64, type, k]) => {
-                        const blob = new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type});
-                        try { return (await iconsearch.search(blob, k)).map(m => m.id); }
-                        catch (err) { return {error: err.message}; }
-                    }""", [data, IMAGE_TYPES[file.suffix.lower()], top]))
+                images = [(file.read_bytes(), IMAGE_TYPES[file.suffix.lower()]) for file, _ in shots]
+                answers = [[m["id"] for m in a["results"]] if "error" not in a else {"error": a["error"]}
+                           for a in search_images(page, images, top)]
                 browser.close()
         finally:
             server.shutdown()
@@ -146,20 +144,6 @@ def score(shots, answers, known: set[str], folder: Path) -> dict:
                          **({"note": "no icon has this id"} if expected not in known else {})})
     n = len(shots)
     return {"screenshots": n, "top1": round(top1 / n, 4), "top5": round(top5 / n, 4), "misses": rows}
-
-
-def _serve(directory: Path):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 if __name__ == "__main__":

@@ -28,16 +28,28 @@ def snippets_json(icons) -> tuple[str, bytes] | None:
 def widget_html(base_url: str, manifest: dict, snippets: tuple[str, bytes] | None = None,
                 language: str = "en") -> str:
     """The container the widget mounts into; ``base_url`` is relative to the page."""
-    attrs = {"data-base": base_url, "data-model": manifest["model"], "data-index": manifest["index"],
-             "data-lang": language}
+    attrs = {"data-base": base_url, **model_attributes(manifest, snippets), "data-lang": language}
+    return (f'<div class="iconsearch" data-iconsearch {_attributes(attrs)}>'
+            '<noscript>The icon search needs JavaScript.</noscript></div>')
+
+
+def model_attributes(manifest: dict, snippets: tuple[str, bytes] | None = None) -> dict[str, str]:
+    """The model's files, for the widget's container and the pages' ``<meta name="iconsearch">``."""
+    attrs = {"data-model": manifest["model"], "data-index": manifest["index"]}
     if snippets:
         attrs["data-snippets"] = snippets[0]
-    data = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
-    return f'<div class="iconsearch" data-iconsearch {data}><noscript>The icon search needs JavaScript.</noscript></div>'
+    return attrs
 
 
-def head_tags(base_url: str) -> str:
+def _attributes(attrs: dict[str, str]) -> str:
+    return " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
+
+
+def head_tags(base_url: str, manifest: dict, snippets: tuple[str, bytes] | None = None) -> str:
+    """The widget's CSS and script, and where the model is: ``window.iconsearch`` works on any
+    page that has these (the files sit beside the script)."""
     return (f'<link rel="stylesheet" href="{html.escape(base_url)}iconsearch.css">'
+            f'<meta name="iconsearch" {_attributes(model_attributes(manifest, snippets))}>'
             f'<script type="module" src="{html.escape(base_url)}iconsearch.js"></script>')
 
 

@@ -1,4 +1,4 @@
-"""MkDocs hooks only; the work is in model_build (pipeline), cache and injection."""
+"""MkDocs hooks only: scan -> model store (site_model) -> inject (injection)."""
 
 from __future__ import annotations
 
@@ -14,19 +14,18 @@ from mkdocs.utils import get_relative_url
 from model_build import LOGGER_NAME
 from model_build.backbone import BackboneError
 from model_build.browser import BrowserFailed, BrowserNotFound
-from model_build.drawcheck import warning
 from model_build.icons import IconSetError
-from model_build.sources import parse_sources, scan_sources, watched_path
 from model_build.resources import widget_bundle_dir
+from model_build.sources import watched_path
+from model_build.store import UNWRITABLE, CacheWriteError
 
-from .cache import UNWRITABLE, CacheWriteError, ModelCache, model_key
 from .config import IconsearchConfig
-from .injection import (MARKER_LINE, SITE_DIR, copy_site_files, generated_page, head_tags, snippets_json,
-                        widget_html)
+from .injection import MARKER_LINE, SITE_DIR, copy_site_files, generated_page, head_tags, widget_html
+from .site_model import OptionError, SiteModel, read_options, site_model
 
 log = logging.getLogger(LOGGER_NAME)
 # Failures the user can fix: their messages name the thing and the fix.
-EXPECTED = (BrowserNotFound, BrowserFailed, IconSetError, BackboneError, CacheWriteError)
+EXPECTED = (BrowserNotFound, BrowserFailed, IconSetError, BackboneError, CacheWriteError, OptionError)
 
 
 def reported(hook):
@@ -64,8 +63,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
     def __init__(self):
         self.root: Path | None = None
         self.sources = []
-        self.cache: ModelCache | None = None
-        self.manifest: dict | None = None
+        self.site: SiteModel | None = None
         self.widget_pages: set[str] = set()
 
     def on_startup(self, *, command, dirty):
@@ -76,50 +74,15 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         if not self.config.enabled:
             return
         self.root = Path(config.config_file_path or ".").resolve().parent
-        if not self.config.icons:
-            raise PluginError("iconsearch: set the `icons` option to a folder of SVG files "
-                              "(relative to mkdocs.yml), e.g. `icons: icons/`, or to a list of sources")
-        try:
-            self.sources = parse_sources(self.config.icons)
-        except IconSetError as exc:
-            raise PluginError(f"iconsearch: {exc}") from None
-        try:
-            self.limits = self.config.limits()
-        except ValueError as exc:
-            raise PluginError(f"iconsearch: option {exc}") from None
-        self.cache = ModelCache(self.root / self.config.cache_dir)
+        self.sources, self.limits = read_options(self.config)
         self.page_sources = _page_sources(self.config.page)
         theme = config.theme
         self.language = str(self.config.language or theme.get("language") or theme.get("locale") or "en")
 
     @reported
     def on_pre_build(self, config):
-        if not self.config.enabled:
-            return
-        icons, warnings = scan_sources(self.sources, self.root, self.limits)
-        for line in warnings:
-            log.warning("iconsearch: %s", line)
-        if not icons:
-            where = ", ".join(str((self.root / s.where).resolve()) if s.kind == "path" else s.describe()
-                              for s in self.sources)
-            raise PluginError(f"iconsearch: option `icons`: no usable SVG files in {where}; "
-                              "add some *.svg files or point `icons` at another folder")
-        hp = self.config.hparams()
-        key = model_key(icons, hp, self.limits)
-        manifest = self.cache.get(key)
-        built = manifest is None
-        if built:
-            log.info("iconsearch: training an icon model for %d icons (cache key %s)", len(icons), key)
-            manifest = self.cache.build(key, icons, hp, self.config.browser_path, self.limits)
-        skipped = manifest.get("skipped", [])
-        if not built:
-            for entry in skipped:  # found when it was built: named on every build
-                log.warning("iconsearch: %s", warning(entry))
-            log.info("iconsearch: using the cached model for %d icons (cache key %s)", len(icons) - len(skipped), key)
-        self.manifest, self.model_dir = manifest, self.cache.entry(key)
-        # Snippets are not part of the model: a new template never retrains.
-        gone = {entry["id"] for entry in skipped}
-        self.snippets = snippets_json([i for i in icons if i.id not in gone])
+        if self.config.enabled:
+            self.site = site_model(self.config, self.root, self.sources, self.limits)
 
     @reported
     def on_files(self, files, config):
@@ -137,7 +100,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         if not marked and page.file.src_uri not in self.page_sources:
             return markdown
         base = get_relative_url(SITE_DIR, page.url) + "/"
-        html = widget_html(base, self.manifest, self.snippets, self.language)
+        html = widget_html(base, self.site.model.manifest, self.site.snippets, self.language)
         markdown = MARKER_LINE.sub(lambda m: html, markdown, 1) if marked else f"{markdown}\n\n{html}\n"
         self.widget_pages.add(page.file.src_uri)
         return markdown
@@ -149,7 +112,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         instant = config.theme.name == "material"
         if not self.config.enabled or (page.file.src_uri not in self.widget_pages and not instant):
             return output
-        tags = head_tags(get_relative_url(SITE_DIR, page.url) + "/")
+        tags = head_tags(get_relative_url(SITE_DIR, page.url) + "/", self.site.model.manifest, self.site.snippets)
         return output.replace("</head>", f"{tags}</head>", 1) if "</head>" in output else tags + output
 
     @reported
@@ -160,7 +123,8 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             bundle = widget_bundle_dir()
         except FileNotFoundError as exc:
             raise PluginError(f"iconsearch: {exc}") from None
-        copy_site_files(bundle, self.model_dir, self.manifest, Path(config.site_dir), self.snippets)
+        model = self.site.model
+        copy_site_files(bundle, model.folder, model.manifest, Path(config.site_dir), self.site.snippets)
         self.widget_pages.clear()
 
     def on_serve(self, server, config, builder):

@@ -1,6 +1,6 @@
 """Command line: build a model from a folder of SVGs, without MkDocs.
 
-    iconsearch-model build --icons DIR --out DIR [--epochs N] [--samples-per-icon N] ...
+    iconsearch-model build --icons DIR --out DIR [--cache DIR] [--epochs N] [--samples-per-icon N] ...
     iconsearch-model pretrain [--sets pretrain/sets.json] [--out model_build/backbone]  (maintainers)
 """
 
@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="screenshots, training and TF.js conversion for a folder of SVGs")
     build.add_argument("--icons", type=Path, required=True, help="folder of SVG files (searched recursively)")
     build.add_argument("--out", type=Path, required=True, help="folder for the model, weights and index")
+    build.add_argument("--cache", type=Path, default=Path(".cache/iconsearch-model"),
+                       help="the model store: screenshots and models, reused by the next build")
     build.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     for f in dataclasses.fields(HParams):
         kind = int if f.default is None else type(f.default)  # epochs: None means automatic
@@ -41,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     pre.add_argument("--out", type=Path, default=Path("model_build/backbone"))
     pre.add_argument("--icons", type=int, default=None, help="how many icons to pretrain on")
     pre.add_argument("--epochs", type=int, help="passes over the samples (default: pretrain.PRETRAIN_HPARAMS)")
-    pre.add_argument("--samples-file", type=Path, help="keep (or reuse) the screenshots here")
+    pre.add_argument("--cache", type=Path, default=Path(".cache/pretrain"), help="keep (and reuse) the screenshots here")
     pre.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     args = parser.parse_args(argv)
     if args.command == "pretrain":
@@ -61,14 +64,17 @@ def main(argv: list[str] | None = None) -> int:
     for warning in warnings:
         log.warning("%s", warning)
     hp = HParams(**{f.name: getattr(args, f.name) for f in dataclasses.fields(HParams)})
-    from .pipeline import build_model
+    from .store import CacheWriteError, ModelStore
 
     try:
-        manifest = build_model(icons, hp, args.out, browser_path=args.browser, limits=limits)
-    except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError) as exc:
+        model = ModelStore(args.cache).model(icons, hp, limits, args.browser)
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name in model.manifest["files"]:
+            shutil.copy2(model.folder / name, args.out / name)
+    except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError, CacheWriteError, OSError) as exc:
         log.error("%s", exc)
         return 1
-    print(json.dumps(manifest, indent=1))
+    print(json.dumps({"cache_entry": str(model.folder), **model.manifest}, indent=1))
     return 0
 
 
@@ -78,7 +84,7 @@ def _pretrain(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s -  %(message)s")
     hp = dataclasses.replace(PRETRAIN_HPARAMS, epochs=args.epochs or PRETRAIN_HPARAMS.epochs)
     meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS, hp=hp,
-                    browser_path=args.browser, samples_file=args.samples_file)
+                    browser_path=args.browser, cache_dir=args.cache)
     print(json.dumps(meta, indent=1))
     return 0
 

@@ -1,8 +1,8 @@
-"""The whole pipeline, as plain functions: icons -> samples -> trained model -> site files.
+"""The stages, as plain functions: icons -> checked icons -> samples -> trained model -> site files.
 
-``build_model`` writes into a directory and knows nothing of caching; callers (the plugin's
-cache, the CLI) decide where and when. ``capture_samples`` is separate so a caller can keep the
-screenshots of an interrupted build and train again without a browser.
+They know nothing of caching: :class:`model_build.store.ModelStore` calls them, in order, for
+what its cache lacks (the screenshots of an interrupted build are kept and trained again
+without a browser).
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from .limits import DEFAULT_LIMITS, Limits
 from .preprocess import PREPROCESS_VERSION
 
 log = logging.getLogger(LOGGER_NAME)
-
-SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
-
 
 def check_icons(icons: list[Icon], limits: Limits = DEFAULT_LIMITS, browser_path: str | None = None):
     """``(kept, skipped)``: icons that draw no visible pixel or too slowly are left out (drawcheck.py)."""
@@ -55,18 +52,12 @@ def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = N
             icons = [icon for n, icon in enumerate(icons) if n not in set(exc.indexes)]
 
 
-def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
-                browser_path: str | None = None, limits: Limits = DEFAULT_LIMITS, skipped: list[dict] = ()) -> dict:
-    """Train and export; returns the manifest (file names, sizes, metrics, the icons skipped)
-    also written as JSON. Without ``samples``, the icons are checked and screenshot first."""
+def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped: list[dict] = ()) -> dict:
+    """Train on ``samples`` (x, y) and export into ``out_dir``; returns the manifest (file names,
+    sizes, metrics, the icons ``skipped`` before) also written as build.json."""
     from .train import train
 
     backbone = load_backbone() if hp.backbone == "builtin" else None
-    skipped = list(skipped)
-    if samples is None:
-        icons, bad = check_icons(icons, limits, browser_path)
-        icons, worse, samples = capture_samples(icons, hp, browser_path)
-        skipped += bad + worse
     x, y = samples
     groups = class_groups(icons)
     icon_class = np.empty(len(icons), np.int32)
@@ -88,7 +79,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples=None,
         "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
         "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
-        "backbone": backbone.digest if backbone else "none", "skipped": skipped,
+        "backbone": backbone.digest if backbone else "none", "skipped": list(skipped),
     }
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=1))
     return manifest
@@ -113,47 +104,3 @@ def index_json(icons: list[Icon], groups: list[list[int]], hp: HParams) -> bytes
         "icons": [{"id": i.id, "svg": i.svg} for i in icons],
         "classes": groups,
     }, separators=(",", ":")).encode()
-
-
-def sampling_key(hp: HParams) -> dict:
-    data = hp.to_dict()
-    return {k: data[k] for k in SAMPLING_FIELDS}
-
-
-SAMPLES_SUFFIX = ".samples"  # x then y, two .npy arrays back to back (no zip: see save_samples)
-
-
-def save_samples(path: Path, samples) -> None:
-    """Written to a temporary file beside ``path`` and renamed: a reader finds the whole file or
-    none. Two plain .npy arrays rather than numpy's zip: on a full disk the zip writer left an
-    unclosable file behind that printed a second traceback at exit. The temporary file is
-    removed on any failure."""
-    x, y = samples
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            out = _Writer(fh)
-            np.lib.format.write_array(out, np.ascontiguousarray(x), allow_pickle=False)
-            np.lib.format.write_array(out, np.ascontiguousarray(y), allow_pickle=False)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-class _Writer:
-    """Only ``write``: numpy then writes through it, not with ``ndarray.tofile``, whose short
-    write on a full disk raises an OSError without an errno (ENOSPC would be lost)."""
-
-    def __init__(self, fh):
-        self.write = fh.write
-
-
-def load_samples(path: Path):
-    """``(x, y)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
-    with open(path, "rb") as fh:
-        x = np.lib.format.read_array(fh, allow_pickle=False)
-        y = np.lib.format.read_array(fh, allow_pickle=False)
-        if fh.read(1) or len(x) != len(y):
-            raise ValueError("its arrays do not match")
-    return x, y

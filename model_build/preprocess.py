@@ -246,7 +246,8 @@ def preprocess_batch(cells: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     ink[blank] = 0
     mask = ink >= INK_THRESHOLD
     # Step 4 on the few crops with a line across them (a row or column nearly all ink).
-    ruled = np.flatnonzero((mask.sum(axis=2) >= RULE_SPAN * w).any(axis=1) | (mask.sum(axis=1) >= RULE_SPAN * h).any(axis=1))
+    ruled = np.flatnonzero((mask.sum(axis=2) >= RULE_SPAN * w).any(axis=1)
+                           | (mask.sum(axis=1) >= RULE_SPAN * h).any(axis=1))
     for i in ruled:
         ink[i] = strip_rules(ink[i])
     if ruled.size:

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import LOGGER_NAME, PIPELINE_VERSION
+from . import LOGGER_NAME
 from .backbone import save
 from .hparams import HParams
 from .icons import Icon, scan_svg_folder, twin_groups
 from .network import Arch
 from .preprocess import PREPROCESS_VERSION
+from .store import ModelStore, ingredients
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -61,26 +62,21 @@ def choose(icons: list[Icon], count: int, seed: int) -> list[Icon]:
 
 def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DEFAULT_ICONS,
              hp: HParams = PRETRAIN_HPARAMS, browser_path: str | None = None,
-             samples_file: Path | None = None) -> dict:
-    from .pipeline import load_samples, save_samples
-    from .screenshots import capture
+             cache_dir: Path = Path(".cache/pretrain")) -> dict:
+    """The screenshots are kept in ``cache_dir`` (a model store): a second run with the same
+    icons and sampling options trains again without a browser."""
     from .train import train
 
     start = time.monotonic()
     everything, sets = load_sets(sets_file, node_modules)
     icons = choose(everything, count, hp.seed)
     log.info("pretraining on %d of %d icons", len(icons), len(everything))
-    if samples_file and samples_file.exists():
-        samples = load_samples(samples_file)
-    else:
-        samples = capture(icons, hp, browser_path)
-        if samples_file:
-            save_samples(samples_file, samples)
+    samples = ModelStore(cache_dir).samples(icons, hp, browser_path)
     result = train(*samples, len(icons), hp)
     arch = Arch(image_size=hp.image_size)
     meta = {
         "sets": sets, "icons": len(icons), "samples": result.samples, "hparams": hp.to_dict(),
-        "pipeline": PIPELINE_VERSION, "preprocess": PREPROCESS_VERSION,
+        "samples_code": ingredients(icons, hp)["samples"]["code"], "preprocess": PREPROCESS_VERSION,
         "val_accuracy": round(result.val_accuracy, 4), "val_top5": round(result.val_top5, 4),
         "seconds": round(time.monotonic() - start),
     }

@@ -75,30 +75,15 @@ def mkdocs_build(site: Path, *args: str, python: str | None = None, check: bool 
 @pytest.fixture(scope="session")
 def static_server():
     """Serves directories over http://127.0.0.1 (module scripts and fetch need http, not file://)."""
-    import functools
-    import http.server
-    import threading
+    from model_build.localweb import serve
 
     servers = []
 
-    def serve(directory: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(directory))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    def start(directory: Path) -> str:
+        origin, server = serve(directory)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        return origin
 
-    yield serve
+    yield start
     for server in servers:
         server.shutdown()
-
-
-import http.server  # noqa: E402
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".js": "text/javascript", ".mjs": "text/javascript"}
-
-    def log_message(self, *args):
-        pass

@@ -52,7 +52,7 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
     """A miniature of scripts/pretrain: two fake npm 'sets' of real SVGs, a backbone saved and
     loaded back, then a head for a different icon set trained on it in the normal pipeline."""
     from model_build.icons import scan_svg_folder
-    from model_build.pipeline import build_model
+    from model_build.store import ModelStore
     from model_build.pretrain import pretrain
 
     names = sorted({p.stem for p in (ANTD / "outlined").glob("*.svg")} & {p.stem for p in (ANTD / "filled").glob("*.svg")})
@@ -65,7 +65,7 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
     sets = tmp_path / "sets.json"
     sets.write_text(json.dumps({"sets": [{"name": f"s{n}", "package": f"set{n}", "folder": "svg"} for n in (0, 1)]}))
     hp = HParams(samples_per_icon=12, epochs=2, backbone="none", validation_fraction=0.1)
-    meta = pretrain(sets, tmp_path / "node_modules", tmp_path / "bb", count=30, hp=hp)
+    meta = pretrain(sets, tmp_path / "node_modules", tmp_path / "bb", count=30, hp=hp, cache_dir=tmp_path / "cache")
     assert meta["icons"] == 30 and [s["package"] for s in meta["sets"]] == ["set0@1.0.0", "set1@1.0.1"]
     bb = backbone.load(tmp_path / "bb")
     assert len(bb.trunk_weights) > 10 and bb.meta["samples"] == meta["samples"]
@@ -80,9 +80,10 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
     original = pipeline.load_backbone
     pipeline.load_backbone = lambda: backbone.load(tmp_path / "bb")
     try:
-        manifest = build_model(icons, HParams(samples_per_icon=20, epochs=10), tmp_path / "out")
+        model = ModelStore(tmp_path / "store").model(icons, HParams(samples_per_icon=20, epochs=10))
+        manifest = model.manifest
     finally:
         pipeline.load_backbone = original
     assert manifest["backbone"] == bb.digest
     assert manifest["val_accuracy"] > 0.5  # 6 classes: chance is 17 %
-    assert np.isfinite(manifest["val_top5"]) and (tmp_path / "out" / manifest["model"]).exists()
+    assert np.isfinite(manifest["val_top5"]) and (model.folder / manifest["model"]).exists()

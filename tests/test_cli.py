@@ -19,17 +19,23 @@ def cli(*args, cwd):
 
 
 def test_build_then_evaluate_and_confusions(tmp_path, page):
-    antd_icons(tmp_path / "icons", IDS)
+    antd_icons(tmp_path / "icons", IDS + ["outlined/setting"])
+    # A look-alike the model cannot tell apart (the same drawing, zoomed out in its viewBox: not
+    # a twin, yet the same ink once cropped): validation confuses the two.
+    setting = (tmp_path / "icons/outlined/setting.svg").read_text()
+    assert 'viewBox="64 64 896 896"' in setting
+    (tmp_path / "icons/outlined/setting-again.svg").write_text(setting.replace('viewBox="64 64 896 896"',
+                                                                               'viewBox="48 48 928 928"'))
     write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 40, "training_epochs": 3,
                           "training_finetune_epochs": 2, "training_batch_size": 64})
     built = cli("build", "-f", "mkdocs.yml", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     manifest = json.loads(built.stdout)
-    assert manifest["icons"] == 4
+    assert manifest["icons"] == 6
     assert Path(manifest["cache_entry"]).parent == tmp_path / ".cache/plugin/iconsearch/models"
-    assert "training an icon model for 4 icons" in built.stderr
+    assert "training an icon model for 6 icons" in built.stderr
     # What a CI cache step restores: the site build then trains nothing.
-    assert "using the cached model for 4 icons" in mkdocs_build(tmp_path).stderr
+    assert "using the cached model for 6 icons" in mkdocs_build(tmp_path).stderr
 
     index = json.loads(next((tmp_path / "site/assets/iconsearch").glob("index-*.json")).read_text())
     svgs = {i["id"]: i["svg"] for i in index["icons"]}
@@ -51,7 +57,13 @@ def test_build_then_evaluate_and_confusions(tmp_path, page):
     assert result["misses"][0]["got"][0] == "outlined/home"
 
     confusions = cli("confusions", cwd=tmp_path)
-    assert confusions.returncode == 0 and confusions.stdout.startswith("validation top-1 ")
+    assert confusions.returncode == 0, confusions.stderr
+    lines = confusions.stdout.splitlines()
+    assert lines[0] == f"validation top-1 {100 * manifest['val_accuracy']:.2f}% over 6 icons"
+    pairs = [(true, predicted) for _, true, _, predicted in (line.split() for line in lines[1:])]
+    assert {("outlined/setting", "outlined/setting-again"), ("outlined/setting-again", "outlined/setting")} & set(pairs)
+    ids = set(IDS) | {"outlined/setting", "outlined/setting-again"}
+    assert all(true in ids and predicted in ids and true != predicted for true, predicted in pairs)
 
 
 def test_errors_name_the_fix(tmp_path):
@@ -61,3 +73,24 @@ def test_errors_name_the_fix(tmp_path):
     (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [search]\n")
     result = cli("confusions", cwd=tmp_path)
     assert result.returncode == 1 and "has no iconsearch plugin" in result.stderr
+
+
+def test_iconsearch_model_build_trains_into_its_store_and_copies_the_files_out(tmp_path):
+    """The pipeline's own CLI (no MkDocs): a folder of SVGs -> the site files, via the store."""
+    antd_icons(tmp_path / "icons", IDS)
+    args = [sys.executable, "-m", "model_build", "build", "--icons", "icons", "--out", "out", "--cache", "store",
+            "--samples-per-icon", "30", "--epochs", "2", "--finetune-epochs", "1"]
+    first = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert first.returncode == 0, first.stderr
+    manifest = json.loads(first.stdout)
+    assert "training an icon model for 4 icons" in first.stderr and manifest["icons"] == 4
+    assert Path(manifest["cache_entry"]).parent == tmp_path / "store/models"
+    for name in (manifest["model"], manifest["weights"], manifest["index"]):
+        assert (tmp_path / "out" / name).read_bytes() == (Path(manifest["cache_entry"]) / name).read_bytes()
+    index = json.loads((tmp_path / "out" / manifest["index"]).read_text())
+    assert sorted(i["id"] for i in index["icons"]) == sorted(IDS)
+    again = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert again.returncode == 0 and "using the cached model for 4 icons" in again.stderr
+    assert json.loads(again.stdout)["key"] == manifest["key"]
+    missing = subprocess.run([*args[:4], "nowhere", *args[5:]], capture_output=True, text=True, cwd=tmp_path)
+    assert missing.returncode == 2 and "--icons: the folder nowhere does not exist" in missing.stderr

@@ -152,12 +152,12 @@ def test_an_unexpected_failure_is_one_line_with_the_traceback_for_verbose(monkey
 
     from mkdocs.exceptions import PluginError
 
-    from mkdocs_iconsearch import plugin as plugin_module
+    from mkdocs_iconsearch import plugin as plugin_module, site_model
 
     def broken(*args):
         raise RuntimeError("something we did not foresee")
 
-    monkeypatch.setattr(plugin_module, "scan_sources", broken)
+    monkeypatch.setattr(site_model, "scan_sources", broken)
     plugin = plugin_module.IconsearchPlugin()
     plugin.load_config({"icons": "icons"})
     plugin.sources, plugin.root, plugin.limits = [], None, None

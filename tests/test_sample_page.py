@@ -75,7 +75,8 @@ def test_a_hostile_icon_runs_no_script_and_fetches_nothing_in_the_sample_page(pa
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.set_content(render_page(icons, 4, 64, layout(np.array([0, 1] * 8), 64, 0, 0, 2)))
     page.mouse.click(40, 40)  # a click on a drawn hostile icon
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")  # any fetch it started has ended
+    page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done)))")  # animations began
     assert page.evaluate("window.__pwned") is None
     assert page.locator("use[href='#i0']").count() >= 1  # it was drawn
     assert not [u for u in requests if "beacon" in u] and not dialogs

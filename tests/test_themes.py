@@ -1,6 +1,7 @@
 """The widget in MkDocs' own themes and in Material for MkDocs: layout at desktop and phone
 widths, languages, Material's palette and instant navigation, snippets; real builds, real Chromium."""
 
+import base64
 import json
 
 import pytest
@@ -64,9 +65,7 @@ def index_svgs(site) -> dict:
 
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_widget_fits_the_theme(sites, page, theme, width, tmp_path):
-    from PIL import Image
-
+def test_the_widget_fits_the_theme(sites, page, theme, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{sites[theme][1]}/icons/")
     grid = page.locator(".iconsearch__grid li")
@@ -84,10 +83,19 @@ def test_the_widget_fits_the_theme(sites, page, theme, width, tmp_path):
     tops = grid.evaluate_all("els => els.slice(0, 2).map(e => Math.round(e.getBoundingClientRect().top))")
     assert len(set(tops)) == 1, f"the icons are stacked, not in a grid: {tops}"
     assert grid.first.evaluate("e => getComputedStyle(e).listStyleType") == "none"
-    shot = tmp_path / f"{theme}-{width}.png"
-    widget.screenshot(path=str(shot))
-    colours = Image.open(shot).convert("L").getcolors(1 << 16)
-    assert len(colours) > 20  # drawn: a hint, a grid of icons, text, not a blank box
+    # What is drawn: the hint's words, and every icon of the grid decoded and painting pixels.
+    hint = page.locator(".iconsearch__hint")
+    assert hint.inner_text().startswith(THEMES[theme][2]) and hint.bounding_box()["width"] > 40
+    widget.scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('.iconsearch__grid img')].every(i => i.complete && i.naturalWidth)")
+    inked = grid.locator("img").evaluate_all("""imgs => imgs.map(img => {
+        const c = document.createElement('canvas'); c.width = c.height = 32;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0, 32, 32);
+        const alpha = g.getImageData(0, 0, 32, 32).data.filter((_, i) => i % 4 === 3);
+        return alpha.filter(a => a > 128).length; })""")
+    assert len(inked) == len(ANTD) + len(OCTICONS) and all(30 < n < 32 * 32 for n in inked), inked
+    box = grid.first.locator("img").bounding_box()
+    assert box["width"] >= 16 and box["height"] >= 16  # shown at a size one can see
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -128,6 +136,48 @@ def test_material_instant_navigation_palette_and_snippets(sites, page):
     page.locator("a.md-nav__link", has_text="Icons").first.click()
     page.locator(".iconsearch__grid li").first.wait_for()
     assert page.locator(".iconsearch").count() == 1 and page.evaluate("window.__sameDocument") is True
+
+
+SEARCH_B64 = """async b64 => {
+    const blob = new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type: 'image/png'});
+    try { return (await iconsearch.search(blob, 3))[0].id; }
+    catch (err) { return `${err instanceof iconsearch.QueryError ? 'QueryError' : err.name}: ${err.message}`; }
+}"""
+
+
+def test_the_js_api_works_on_every_page_of_a_material_site(sites, page, context):
+    """Material's instant navigation loads the widget's script on every page: window.iconsearch
+    finds the site's model from any of them, before and after navigating either way."""
+    site, base = sites["material"]
+    heart = base64.b64encode(render(page, index_svgs(site)["octicon:heart-16"])).decode()
+    page.goto(f"{base}/")  # no widget on this page
+    assert page.locator(".iconsearch").count() == 0
+    assert page.evaluate(SEARCH_B64, heart) == "octicon:heart-16"
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("a.md-nav__link", has_text="Icons").first.click()
+    page.locator(".iconsearch__grid li").first.wait_for()
+    assert page.evaluate(SEARCH_B64, heart) == "octicon:heart-16"
+    page.locator("a.md-nav__link", has_text="Home").first.click()
+    page.wait_for_function("!document.querySelector('.iconsearch')")
+    assert page.evaluate(SEARCH_B64, heart) == "octicon:heart-16"
+    assert page.evaluate("window.__sameDocument") is True, "Material reloaded the page"
+
+    other = context.new_page()  # the other way: the widget's page first, then away from it
+    other.goto(f"{base}/icons/")
+    other.locator(".iconsearch__grid li").first.wait_for()
+    other.wait_for_load_state("networkidle")
+    other.locator("a.md-nav__link", has_text="Home").first.click()
+    other.wait_for_function("!document.querySelector('.iconsearch')")
+    assert other.evaluate(SEARCH_B64, heart) == "octicon:heart-16"
+
+    # A page that loads the script but names no model (a hand-made page): a clear QueryError.
+    bare = context.new_page()
+    bare.goto(f"{base}/")
+    bare.evaluate("document.querySelector('meta[name=iconsearch]').remove()")
+    message = bare.evaluate(SEARCH_B64, heart)
+    assert message.startswith("QueryError: This page has no icon model") and "search widget" in message
+    assert "404" not in message
 
 
 def test_react_snippet_for_a_folder_source(sites, page):

@@ -10,6 +10,12 @@ function findContainer() {
   return document.querySelector('[data-iconsearch]');
 }
 
+// Where the model is: the widget's container, else the site's <meta name="iconsearch"> (on
+// every page of a Material site, whose instant navigation loads this script everywhere).
+function findModel() {
+  return findContainer() || document.querySelector('meta[name="iconsearch"]');
+}
+
 function config(el) {
   // data-base is relative to the page; without it, assets sit beside this script.
   const base = el?.dataset.base ? new URL(el.dataset.base, document.baseURI).href : new URL('./', scriptUrl).href;
@@ -30,7 +36,12 @@ function createApi() {
     backend: null,
     loadIndex() {
       if (!indexPromise) {
-        const { indexUrl, snippetsUrl } = config(findContainer());
+        const el = findModel();
+        if (!el) {
+          return Promise.reject(new QueryError('This page has no icon model: the icon search works on the page '
+            + 'with the search widget (or, in Material for MkDocs, on any page of the site).'));
+        }
+        const { indexUrl, snippetsUrl } = config(el);
         const load = (url) => fetch(url).then((r) => {
           if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
           return r.json();
@@ -58,7 +69,7 @@ function createApi() {
         enginePromise = (async () => {
           const index = await api.loadIndex();
           const { createEngine } = await import('./engine.js');
-          const engine = await createEngine({ ...config(findContainer()), imageSize: index.image_size });
+          const engine = await createEngine({ ...config(findModel()), imageSize: index.image_size });
           api.backend = engine.backend;
           return engine;
         })();

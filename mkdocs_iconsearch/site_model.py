@@ -1,0 +1,61 @@
+"""A site's model from its plugin options: the icon sources scanned, then the model store.
+
+The plugin's build and the ``mkdocs-iconsearch`` CLI both call :func:`site_model`; neither
+drives the other's code (the CLI runs no MkDocs hook).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from model_build import LOGGER_NAME
+from model_build.icons import IconSetError
+from model_build.sources import Source, parse_sources, scan_sources
+from model_build.store import ModelStore, StoredModel
+
+from .config import IconsearchConfig
+from .injection import snippets_json
+
+log = logging.getLogger(LOGGER_NAME)
+
+
+class OptionError(Exception):
+    """An option of the plugin is missing or wrong: the message names it and the fix."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteModel:
+    model: StoredModel
+    snippets: tuple[str, bytes] | None  # (file name, bytes): not part of the model, never retrains
+
+
+def read_options(cfg: IconsearchConfig):
+    """``(sources, limits)`` from the options, or ``OptionError``."""
+    if not cfg.icons:
+        raise OptionError("set the `icons` option to a folder of SVG files (relative to mkdocs.yml), "
+                          "e.g. `icons: icons/`, or to a list of sources")
+    try:
+        return parse_sources(cfg.icons), cfg.limits()
+    except IconSetError as exc:
+        raise OptionError(str(exc)) from None
+    except ValueError as exc:
+        raise OptionError(f"option {exc}") from None
+
+
+def site_model(cfg: IconsearchConfig, root: Path, sources: list[Source] | None = None, limits=None) -> SiteModel:
+    """Scans the icons (warnings logged) and returns the store's model for them; ``root`` is the
+    folder of mkdocs.yml."""
+    if sources is None:
+        sources, limits = read_options(cfg)
+    icons, warnings = scan_sources(sources, root, limits)
+    for line in warnings:
+        log.warning("iconsearch: %s", line)
+    if not icons:
+        where = ", ".join(str((root / s.where).resolve()) if s.kind == "path" else s.describe() for s in sources)
+        raise OptionError(f"option `icons`: no usable SVG files in {where}; add some *.svg files or point "
+                          "`icons` at another folder")
+    model = ModelStore(root / cfg.cache_dir).model(icons, cfg.hparams(), limits, cfg.browser_path)
+    gone = {entry["id"] for entry in model.skipped}
+    return SiteModel(model, snippets_json([i for i in icons if i.id not in gone]))

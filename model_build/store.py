@@ -1,0 +1,361 @@
+"""The model store: icons in, a site's model files out. The one module that knows the cache.
+
+    store = ModelStore(cache_dir)
+    model = store.model(icons, hp, limits, browser_path)   # -> StoredModel(folder, manifest, key, built)
+    x, y = store.samples(icons, hp, browser_path)          # the screenshots alone (pretraining)
+
+``model`` loads what is cached and runs only the stages that are missing: check the icons
+(drawcheck), take the screenshots (screenshots), train and export (pipeline.build_model).
+
+Layout of the cache folder::
+
+    models/<key>/              the site's files and manifest.json, written last with each file's
+                               sha256: no manifest or a mismatching file means no entry
+    samples/<key>.samples      screenshots, kept apart so that a build interrupted while training
+                               does not take them again
+    .lock                      one build at a time
+
+Keys are digests of one record, :func:`ingredients`: the icons' ids and contents, the
+hyper-parameters, the limits, the backbone's digest, the libraries' versions, the preprocessing
+(Python's and the widget's sources) and the *code* of every stage: the source of each module a
+stage runs, found by following its imports, and the sample page's templates. Any edit that can
+change the samples or the model changes the key; nothing is bumped by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import dataclasses
+import errno
+import functools
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from . import LOGGER_NAME, __version__
+from .hparams import HParams
+from .icons import Icon
+from .limits import DEFAULT_LIMITS, Limits
+from .preprocess import PREPROCESS_VERSION
+from .resources import assets_dir
+
+log = logging.getLogger(LOGGER_NAME)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The stages, by the modules they start from (their imports are followed).
+SAMPLES_CODE = ("drawcheck", "screenshots")  # which icons are kept, and their screenshots
+MODEL_CODE = ("pipeline", "train", "convert", "backbone")  # training and export, given the samples
+TEMPLATES = "*.j2"  # the sample page (assets/)
+WIDGET_PREPROCESS = "widget/src/preprocess.js"  # the reader's half of preprocessing (assets/)
+LIBRARIES = ("tensorflow", "tf-keras", "tensorflowjs")
+SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
+SAMPLES_SUFFIX = ".samples"  # x then y, two .npy arrays back to back (no zip: see save_samples)
+
+
+# ---------------------------------------------------------------------------- the key
+
+def stage_modules(starts: tuple[str, ...], package_dir: Path = PACKAGE_DIR) -> list[str]:
+    """The package's modules that ``starts`` import, directly or not (lazy imports included)."""
+    seen, todo = set(), list(starts)
+    while todo:
+        name = todo.pop()
+        if name in seen or not (package_dir / f"{name}.py").exists():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package_dir / f"{name}.py").read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo += [node.module] if node.module else [a.name for a in node.names]
+                todo += ["__init__"]
+    return sorted(seen)
+
+
+def code_digest(starts: tuple[str, ...], package_dir: Path = PACKAGE_DIR, assets: Path | None = None,
+                extra: tuple[str, ...] = ()) -> str:
+    """sha256 of the sources of ``starts`` and their imports, and of the ``extra`` asset globs."""
+    h = hashlib.sha256()
+    for name in stage_modules(starts, package_dir):
+        h.update(f"{name}\0".encode() + (package_dir / f"{name}.py").read_bytes())
+    assets = assets or assets_dir()
+    for pattern in extra:
+        for file in sorted(assets.glob(pattern)):
+            h.update(f"{file.relative_to(assets).as_posix()}\0".encode() + file.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def _code() -> dict:
+    """The stages' code digests, read once per process (the sources do not change under it)."""
+    return {"samples": code_digest(SAMPLES_CODE, extra=(TEMPLATES,)),
+            "model": code_digest(MODEL_CODE, extra=(WIDGET_PREPROCESS,))}
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def versions() -> dict:
+    return {"mkdocs-iconsearch": __version__, "preprocess": PREPROCESS_VERSION,
+            **{d: _version(d) for d in LIBRARIES}}
+
+
+def ingredients(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """Everything a model depends on, as one record; its ``samples`` part is what the
+    screenshots depend on (training options and TensorFlow upgrades keep them)."""
+    from .backbone import digest as backbone_digest
+
+    code, hparams = _code(), hp.to_dict()
+    samples = {"icons": [[i.id, i.digest] for i in icons], "sampling": {k: hparams[k] for k in SAMPLING_FIELDS},
+               "code": code["samples"], "package": __version__, "preprocess": PREPROCESS_VERSION}
+    return {"samples": samples, "hparams": hparams, "limits": limits.to_dict(), "code": code["model"],
+            "backbone": backbone_digest() if hp.backbone == "builtin" else "none", "versions": versions()}
+
+
+def digest(record) -> str:
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def model_key(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -> str:
+    return digest(ingredients(icons, hp, limits))
+
+
+def samples_key(icons: list[Icon], hp: HParams) -> str:
+    return digest(ingredients(icons, hp)["samples"])
+
+
+# ---------------------------------------------------------------------------- the store
+
+@dataclasses.dataclass(frozen=True)
+class StoredModel:
+    folder: Path  # the entry: the site's files, manifest.json, confusions.json
+    manifest: dict
+    key: str
+    built: bool  # False: found in the cache
+
+    @property
+    def skipped(self) -> list[dict]:
+        return self.manifest.get("skipped", [])
+
+
+class ModelStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def entry(self, key: str) -> Path:
+        return self.root / "models" / key
+
+    def model(self, icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS,
+              browser_path: str | None = None) -> StoredModel:
+        """The model for ``icons``: from the cache, or built (and cached) by the stages missing."""
+        from .drawcheck import warning
+
+        key = model_key(icons, hp, limits)
+        manifest = self.get(key)
+        if manifest is None:
+            log.info("iconsearch: training an icon model for %d icons (cache key %s)", len(icons), key)
+            with self.lock():
+                manifest = self.get(key)  # built by another process while we waited
+                if manifest is None:
+                    return StoredModel(self.entry(key), self._build(key, icons, hp, limits, browser_path), key, True)
+        for entry in manifest.get("skipped", []):  # found when it was built: named on every build
+            log.warning("iconsearch: %s", warning(entry))
+        log.info("iconsearch: using the cached model for %d icons (cache key %s)",
+                 len(icons) - len(manifest.get("skipped", [])), key)
+        return StoredModel(self.entry(key), manifest, key, False)
+
+    def samples(self, icons: list[Icon], hp: HParams, browser_path: str | None = None):
+        """``(x, y)``, the screenshots of ``icons`` (already checked): cached, or taken and cached.
+        (A sheet that stalls on one icon raises here: pretraining's sets are clean.)"""
+        from .screenshots import capture
+
+        with self.lock():
+            path = self._samples_path(icons, hp)
+            samples = self._cached_samples(path)
+            if samples is None:
+                samples = capture(icons, hp, browser_path)
+                self._save_samples(path, samples)
+            return samples
+
+    def get(self, key: str) -> dict | None:
+        """The manifest of a complete, undamaged entry, or None (a damaged one is logged)."""
+        entry = self.entry(key)
+        try:
+            manifest = json.loads((entry / "manifest.json").read_text())
+            for name, sha in manifest["files"].items():
+                if file_sha256(entry / name) != sha:
+                    raise ValueError(f"{name} does not match its checksum")
+        except FileNotFoundError:
+            if entry.exists():
+                log.warning("iconsearch cache entry %s is incomplete or damaged; rebuilding it", entry)
+            return None
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("iconsearch cache entry %s is damaged (%s); rebuilding it", entry, exc)
+            return None
+        return manifest
+
+    def _build(self, key: str, icons: list[Icon], hp: HParams, limits: Limits, browser_path: str | None) -> dict:
+        """Checks the icons, takes (or reuses) their screenshots, trains, and stores the entry;
+        the manifest lists the icons skipped on the way. Called with the lock held."""
+        from . import pipeline
+
+        for stale in [*self.root.glob(".tmp-*"), *self.root.glob("samples/.*.tmp")]:  # a killed build's
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        icons, skipped = pipeline.check_icons(icons, limits, browser_path)
+        samples = self._cached_samples(self._samples_path(icons, hp))
+        if samples is None:
+            icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
+            skipped += worse
+            self._save_samples(self._samples_path(icons, hp), samples)
+        with self.writing("the trained model"):
+            tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
+            try:
+                manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped)
+                manifest.update(key=key, versions=versions())
+                manifest["files"] = {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+                final = self.entry(key)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                if final.exists():
+                    shutil.rmtree(final)
+                os.replace(tmp, final)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        _prune(self.root / "models", keep=key)
+        return manifest
+
+    def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
+        return self.root / "samples" / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"
+
+    def _save_samples(self, path: Path, samples) -> None:
+        with self.writing("the screenshot samples"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_samples(path, samples)
+        _prune(path.parent, keep=path.name)
+
+    @staticmethod
+    def _cached_samples(path: Path):
+        if not path.exists():
+            return None
+        try:
+            samples = load_samples(path)
+        except Exception as exc:  # noqa: BLE001 - a damaged file is taken again
+            log.warning("cached samples %s are damaged (%s); taking them again", path, exc)
+            return None
+        log.info("reusing %s cached screenshot samples from %s", f"{len(samples[1]):,}", path.name)
+        return samples
+
+    @contextlib.contextmanager
+    def writing(self, what: str):
+        """Turns a cache folder that can't take a write (full disk, no permission, read-only)
+        into one ``CacheWriteError`` that names ``cache_dir``, what was being written, the fix."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in UNWRITABLE:
+                raise
+            raise CacheWriteError(self.root, what, exc) from exc  # (--verbose shows both)
+
+    @contextlib.contextmanager
+    def lock(self):
+        """An exclusive lock on the cache directory (another build waits for this one)."""
+        with self.writing("the cache's lock file"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = open(self.root / ".lock", "a+")
+        with fh:
+            try:
+                import fcntl
+            except ImportError:  # Windows: no advisory locks, atomic renames still hold
+                yield
+                return
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.info("another build is using %s; waiting for it", self.root)
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def save_samples(path: Path, samples) -> None:
+    """Written to a temporary file beside ``path`` and renamed: a reader finds the whole file or
+    none. Two plain .npy arrays rather than numpy's zip: on a full disk the zip writer left an
+    unclosable file behind that printed a second traceback at exit. The temporary file is
+    removed on any failure."""
+    x, y = samples
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            out = _Writer(fh)
+            np.lib.format.write_array(out, np.ascontiguousarray(x), allow_pickle=False)
+            np.lib.format.write_array(out, np.ascontiguousarray(y), allow_pickle=False)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class _Writer:
+    """Only ``write``: numpy then writes through it, not with ``ndarray.tofile``, whose short
+    write on a full disk raises an OSError without an errno (ENOSPC would be lost)."""
+
+    def __init__(self, fh):
+        self.write = fh.write
+
+
+def load_samples(path: Path):
+    """``(x, y)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
+    with open(path, "rb") as fh:
+        x = np.lib.format.read_array(fh, allow_pickle=False)
+        y = np.lib.format.read_array(fh, allow_pickle=False)
+        if fh.read(1) or len(x) != len(y):
+            raise ValueError("its arrays do not match")
+    return x, y
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# What a folder that can't take a write says (errno -> words, and the fix).
+UNWRITABLE = {
+    errno.ENOSPC: ("no space left on the device", "free some space on that disk"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space on that disk"),
+    errno.EACCES: ("permission denied", "make the folder writable by this user"),
+    errno.EPERM: ("operation not permitted", "make the folder writable by this user"),
+    errno.EROFS: ("it is on a read-only file system", "build where the folder is writable"),
+}
+
+
+class CacheWriteError(Exception):
+    """The cache folder can't take a write: one line with the folder, what, and the fix."""
+
+    def __init__(self, root: Path, what: str, exc: OSError):
+        words, fix = UNWRITABLE[exc.errno]
+        where = f"cache_dir {root}"
+        if exc.filename and not Path(str(exc.filename)).resolve().is_relative_to(Path(root).resolve()):
+            where = f"{Path(str(exc.filename)).parent} (not cache_dir {root}: the system's temporary folder?)"
+        super().__init__(f"could not write {what} into {where}: {words}. Fix: {fix}, or point the `cache_dir` "
+                         "option at another folder; what was already complete is kept for the next build")
+
+
+def _prune(folder: Path, keep: str, max_entries: int = 3) -> None:
+    """Keep the newest few entries, so that switching back and forth stays cheap but bounded."""
+    entries = sorted((p for p in folder.iterdir() if p.name != keep and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[max_entries - 1:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
