@@ -16,7 +16,7 @@ class HParams:
     # "none": train the whole network from scratch on this icon set (slow, no pretraining).
     backbone: str = "builtin"
     epochs: int | None = None  # None: 4 for a head on the backbone, 8 from scratch
-    finetune_epochs: int = 9  # then the whole network (trunk included), with the backbone
+    finetune_epochs: int = 8  # then the whole network (trunk included), with the backbone
     finetune_learning_rate: float = 2e-3
     batch_size: int = 128
     learning_rate: float = 3e-3

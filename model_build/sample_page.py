@@ -179,6 +179,12 @@ def _palette(draw: Draws) -> tuple[tuple, tuple]:
     if kind < 0.1:  # a selected / hovered row: antd's #e6f4ff behind a #1677ff icon, in any hue
         brand = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.5, 1), draw.uniform(0.5, 1))
         return _mix(antd_lightest(brand), brand, draw.uniform(0.85, 1.0)), brand
+    if kind < 0.25:  # a brand colour on a white page: a twotone's second shade is a faint tint
+        bg = _grey(draw.uniform(0.95, 1.0))
+        while True:
+            brand = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.5, 1), draw.uniform(0.55, 1))
+            if math.sqrt(sum((f - b) ** 2 for f, b in zip(brand, bg)) / 3) >= 0.3:
+                return bg, brand
     if kind < 0.7:  # a light or a dark grey, slightly tinted
         grey = draw.uniform(0.86, 1.0) if kind < 0.45 else draw.uniform(0.0, 0.25)
         bg = tuple(grey + draw.uniform(-0.03, 0.03) for _ in range(3))
