@@ -23,6 +23,8 @@ from pathlib import Path
 from _common import PEER, ROOT, launch_browser, median, save, search_images, serve
 from queries import SCENARIOS, make_queries
 
+from model_build.pipeline import read_index
+
 
 def name_of(icon_id: str) -> str:
     return icon_id.rsplit("/", 1)[-1]
@@ -77,7 +79,7 @@ def main() -> int:
     index_file = next((args.site / "assets/iconsearch").glob("index-*.json"), None)
     if index_file is None:
         sys.exit(f"{args.site} has no iconsearch model: build it first (mkdocs build -f example_site/mkdocs.yml)")
-    icons = json.loads(index_file.read_text())["icons"]
+    icons = read_index(index_file.parent, index_file.name)["icons"]
     t0 = time.monotonic()
     queries = make_queries(icons, args.count, args.seed)
     print(f"{len(queries)} queries in {time.monotonic() - t0:.1f} s over {len(SCENARIOS)} scenarios", flush=True)

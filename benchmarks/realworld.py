@@ -30,6 +30,8 @@ from _common import RESULTS, ROOT, launch_browser, median, save, search_images, 
 from accuracy import ids_of
 from scenes import SCENARIOS, make_queries
 
+from model_build.pipeline import read_index
+
 # The second icon set, tuned for by nobody: npm eva-icons (pinned in package.json), 2 variants.
 UNSEEN_PACKAGE = "eva-icons"
 UNSEEN_SOURCES = [("fill/", "fill/svg"), ("outline/", "outline/svg")]
@@ -189,7 +191,7 @@ def main() -> int:
     if index_file is None:
         sys.exit(f"{site} has no iconsearch model: build the site first")
     config = site.parent / "mkdocs.yml" if args.unseen or not args.config else args.config
-    icons, from_files = original_svgs(config, json.loads(index_file.read_text())["icons"])
+    icons, from_files = original_svgs(config, read_index(index_file.parent, index_file.name)["icons"])
     variants = sorted({v for _, v, _ in icons})
     print(f"{len(icons)} icons ({from_files} read from their source files), variants {variants}; "
           f"{args.count} queries per variant x scenario x seed", flush=True)

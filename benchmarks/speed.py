@@ -24,6 +24,8 @@ from pathlib import Path
 from _common import PEER, ROOT, SITE, launch_browser, median, save, search_images, serve
 from queries import make_queries
 
+from model_build.pipeline import read_index
+
 PY = sys.executable
 
 
@@ -109,7 +111,7 @@ def browser_side(runs: int, queries: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     site = SITE / "site"
-    icons = json.loads(next((site / "assets/iconsearch").glob("index-*.json")).read_text())["icons"]
+    icons = read_index(site / "assets/iconsearch")["icons"]
     images = [(q.data, q.mime) for q in make_queries(icons, queries, 7)]
     manifest_files = {p.name: p.stat().st_size for p in (site / "assets/iconsearch").iterdir() if p.is_file()}
     model_bytes = sum(v for k, v in manifest_files.items() if k.startswith(("model-", "weights-")))

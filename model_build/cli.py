@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BrowserNotFound, BrowserFailed, IconSetError, BackboneError, CacheWriteError, OSError) as exc:
         log.error("%s", exc)
         return 1
-    print(json.dumps({"cache_entry": str(model.folder), **model.manifest}, indent=1))
+    print(json.dumps({"cache_entry": str(model.folder.resolve()), **model.manifest}, indent=1))
     return 0
 
 

@@ -65,9 +65,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
         icon_class[members] = c
     result = train(x, icon_class[y], len(groups), hp, backbone)
     files = export_tfjs(result.model, hp.image_size, out_dir)
-    index = index_json(icons, groups, hp)
-    index_name = f"index-{content_hash(index)}.json"
-    (out_dir / index_name).write_bytes(index)
+    index_name, *svg_files = widget_files(icons, groups, hp, out_dir)
     name = [" = ".join(icons[i].id for i in g) for g in groups]
     confused = [{"true": name[t], "predicted": name[p], "count": c} for t, p, c in result.confusions]
     (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
@@ -75,7 +73,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
         log.info("the %d most confused icon pairs in validation (true -> predicted: count):\n%s", len(confused),
                  "\n".join(f"  {c['true']} -> {c['predicted']}: {c['count']}" for c in confused))
     manifest = {
-        "model": files["model"], "weights": files["weights"], "index": index_name,
+        "model": files["model"], "weights": files["weights"], "index": index_name, "svgs": svg_files,
         "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
         "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
@@ -95,12 +93,37 @@ def class_groups(icons: list[Icon]) -> list[list[int]]:
     return groups
 
 
-def index_json(icons: list[Icon], groups: list[list[int]], hp: HParams) -> bytes:
-    """What the widget needs besides the model: the icons to show, which icons each output
-    of the model stands for (in output order), the input size."""
-    return json.dumps({
-        "format": 1, "generator": f"mkdocs-iconsearch {__version__}",
+SVG_CHUNK = 256  # drawings per file: the grid fetches them as it shows their icons
+
+
+def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_dir: Path) -> list[str]:
+    """What the widget needs besides the model, written into ``out_dir``: the index
+    (``index-<hash>.json``: the icons' ids, which icons each output of the model stands for, in
+    output order, the input size, the drawings' files) and the drawings, ``SVG_CHUNK`` icons to
+    a ``svgs-<hash>.json`` (a list of SVG strings): a page loads no drawing it does not show.
+    Returns the file names, the index first."""
+    chunks = []
+    for start in range(0, len(icons), SVG_CHUNK):
+        data = json.dumps([i.svg for i in icons[start:start + SVG_CHUNK]], separators=(",", ":")).encode()
+        chunks.append((f"svgs-{content_hash(data)}.json", data))
+    index = json.dumps({
+        "format": 2, "generator": f"mkdocs-iconsearch {__version__}",
         "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
-        "icons": [{"id": i.id, "svg": i.svg} for i in icons],
-        "classes": groups,
+        "icons": [{"id": i.id} for i in icons], "classes": groups,
+        "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]},
     }, separators=(",", ":")).encode()
+    files = [(f"index-{content_hash(index)}.json", index), *chunks]
+    for name, data in files:
+        (out_dir / name).write_bytes(data)
+    return [name for name, _ in files]
+
+
+def read_index(folder: Path, name: str | None = None) -> dict:
+    """A written index (``name``, or the folder's only ``index-*.json``) with each icon's
+    ``svg`` filled in from its drawings' files: for benchmarks, tests and tools."""
+    path = folder / name if name else next(Path(folder).glob("index-*.json"))
+    index = json.loads(path.read_text())
+    svgs = [svg for file in index.get("svgs", {}).get("files", []) for svg in json.loads((folder / file).read_text())]
+    for icon, svg in zip(index["icons"], svgs):
+        icon["svg"] = svg
+    return index

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from model_build.pipeline import read_index
+
 from .conftest import antd_icons, mkdocs_build, write_site
 
 pytestmark = pytest.mark.slow
@@ -37,7 +39,7 @@ def test_build_then_evaluate_and_confusions(tmp_path, page):
     # What a CI cache step restores: the site build then trains nothing.
     assert "using the cached model for 6 icons" in mkdocs_build(tmp_path).stderr
 
-    index = json.loads(next((tmp_path / "site/assets/iconsearch").glob("index-*.json")).read_text())
+    index = read_index(tmp_path / "site/assets/iconsearch")
     svgs = {i["id"]: i["svg"] for i in index["icons"]}
     shots = tmp_path / "shots"
     for name, icon_id, colour in [("outlined/home.png", "outlined/home", "#222"), ("filled/star.png", "filled/star", "#c41d7f"),
@@ -85,12 +87,12 @@ def test_iconsearch_model_build_trains_into_its_store_and_copies_the_files_out(t
     manifest = json.loads(first.stdout)
     assert "training an icon model for 4 icons" in first.stderr and manifest["icons"] == 4
     assert Path(manifest["cache_entry"]).parent == tmp_path / "store/models"
-    for name in (manifest["model"], manifest["weights"], manifest["index"]):
+    for name in (manifest["model"], manifest["weights"], manifest["index"], *manifest["svgs"]):
         assert (tmp_path / "out" / name).read_bytes() == (Path(manifest["cache_entry"]) / name).read_bytes()
     index = json.loads((tmp_path / "out" / manifest["index"]).read_text())
     assert sorted(i["id"] for i in index["icons"]) == sorted(IDS)
     again = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert again.returncode == 0 and "using the cached model for 4 icons" in again.stderr
     assert json.loads(again.stdout)["key"] == manifest["key"]
-    missing = subprocess.run([*args[:4], "nowhere", *args[5:]], capture_output=True, text=True, cwd=tmp_path)
+    missing = subprocess.run([*args[:5], "nowhere", *args[6:]], capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 2 and "--icons: the folder nowhere does not exist" in missing.stderr

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from model_build.pipeline import read_index
+
 from .conftest import antd_icons, mkdocs_build, write_site
 
 IDS = ["outlined/home", "filled/home", "twotone/home", "outlined/heart", "filled/heart",
@@ -67,7 +69,7 @@ def test_site_files(site):
     # Every model file is named by its content: a rebuilt site can't mix old weights with new labels.
     import hashlib
 
-    for path in [weights, *out.glob("model-*.json"), *out.glob("index-*.json")]:
+    for path in [weights, *out.glob("model-*.json"), *out.glob("index-*.json"), *out.glob("svgs-*.json")]:
         assert path.stem.split("-", 1)[1] == hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.name
     page = (root / "site/icons/index.html").read_text()
     assert "data-iconsearch" in page and "../assets/iconsearch/iconsearch.js" in page
@@ -93,7 +95,7 @@ def icons_page(site, static_server, page):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:" + base)) else errors.append(r.url))
-    index = json.loads(next((root / "site/assets/iconsearch").glob("index-*.json")).read_text())
+    index = read_index(root / "site/assets/iconsearch")
     svgs = {i["id"]: i["svg"] for i in index["icons"]}
     yield page, base, svgs
     assert errors == [], errors

@@ -7,6 +7,8 @@ import json
 import pytest
 import yaml
 
+from model_build.pipeline import read_index
+
 from .conftest import ROOT, antd_icons, mkdocs_build
 
 pytestmark = pytest.mark.slow
@@ -59,7 +61,7 @@ def render(page, svg: str, size=40, fg="#222", bg="#fff") -> bytes:
 
 
 def index_svgs(site) -> dict:
-    index = json.loads(next((site / "assets/iconsearch").glob("index-*.json")).read_text())
+    index = read_index(site / "assets/iconsearch")
     return {i["id"]: i["svg"] for i in index["icons"]}
 
 

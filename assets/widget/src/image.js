@@ -1,7 +1,12 @@
 // Turn whatever a reader or a script hands us into bounded RGBA pixels.
 export const MAX_SIDE = 512; // big screenshots are downscaled before any pixel work
 
-export class QueryError extends Error {}
+export class QueryError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
 
 export async function toImageData(image) {
   if (typeof ImageData !== 'undefined' && image instanceof ImageData) {

@@ -1,5 +1,5 @@
 // mkdocs-iconsearch widget: find an icon from a screenshot, in the reader's browser.
-// Public API (window.iconsearch): ready(), search(image, k), preprocess(image, size), icons.
+// Public API (window.iconsearch): ready(), search(image, k), preprocess(image, size), icons, svgs(ids).
 import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
 import { mountUI, LANGUAGES } from './ui.js';
@@ -30,6 +30,9 @@ function config(el) {
 function createApi() {
   let indexPromise = null;
   let enginePromise = null;
+  let position = new Map(); // icon id -> its place in api.icons (and in the drawings' files)
+  let drawings = null; // {chunk, files}: icons [k * chunk, (k + 1) * chunk) are in files[k]
+  let chunks = new Map(); // k -> Promise of that file's loading
   const api = {
     version: PREPROCESS_VERSION,
     icons: [],
@@ -54,6 +57,9 @@ function createApi() {
             api.icons = index.icons.map((icon) => ({
               ...icon, name: icon.id.split('/').pop(), ...(snippets[icon.id] ? { snippet: snippets[icon.id] } : {}),
             }));
+            position = new Map(api.icons.map((icon, i) => [icon.id, i]));
+            drawings = index.svgs || null; // format 1 indexes carry each svg inline
+            chunks = new Map();
             // One model output per class; icons that draw the same pixels share a class.
             api.classes = index.classes || api.icons.map((_, i) => [i]);
             api.imageSize = index.image_size;
@@ -62,6 +68,31 @@ function createApi() {
         indexPromise.catch(() => { indexPromise = null; });
       }
       return indexPromise;
+    },
+    /** The SVG of each icon id (loaded in chunks, once; each icon's `svg` is set too). */
+    async svgs(ids) {
+      await api.loadIndex();
+      const wanted = ids.map((id) => {
+        if (!position.has(id)) throw new QueryError(`No icon has the id ${JSON.stringify(id)}.`);
+        return position.get(id);
+      });
+      if (drawings) {
+        const { base } = config(findModel());
+        const load = (k) => {
+          if (!chunks.has(k)) {
+            const url = new URL(drawings.files[k], base).href;
+            const promise = fetch(url).then((r) => {
+              if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
+              return r.json();
+            }).then((svgs) => svgs.forEach((svg, j) => { api.icons[k * drawings.chunk + j].svg = svg; }));
+            promise.catch(() => chunks.delete(k));
+            chunks.set(k, promise);
+          }
+          return chunks.get(k);
+        };
+        await Promise.all([...new Set(wanted.map((i) => Math.floor(i / drawings.chunk)))].map(load));
+      }
+      return wanted.map((i) => api.icons[i].svg);
     },
     /** Resolves once the model is loaded and warm; rejects (and may be called again) on failure. */
     ready() {

@@ -97,10 +97,16 @@ function breakable(id) {
   return id.split(/(?<=[/\-_:])/).flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part]));
 }
 
+// SVG as <img>: it can never run a script or fetch anything, whatever the file held.
+const svgSource = (svg) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
 export function iconImage(icon) {
-  // SVG as <img>: it can never run a script or fetch anything, whatever the file held.
-  return h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(icon.svg)}`, alt: icon.id, loading: 'lazy' });
+  const img = h('img', { alt: icon.id, loading: 'lazy' });
+  if (icon.svg) img.src = svgSource(icon.svg); // else set once its drawings' file is loaded
+  return img;
 }
+
+const GRID_PAGE = 120; // icons added to the grid at a time, as the reader scrolls near its end
 
 async function copy(text) {
   try {
@@ -129,8 +135,9 @@ export function mountUI(root, api) {
   const filter = h('input', { type: 'search', class: 'iconsearch__filter', placeholder: STRINGS.filter, 'aria-label': STRINGS.filter });
   const count = h('div', { class: 'iconsearch__count' });
   const grid = h('ul', { class: 'iconsearch__grid' });
+  const more = h('div', { class: 'iconsearch__more', 'aria-hidden': 'true' }); // seen: show the next page
   root.replaceChildren(h('div', { class: 'iconsearch__search' }, drop, status, results),
-    h('div', { class: 'iconsearch__browse' }, filter, count, grid));
+    h('div', { class: 'iconsearch__browse' }, filter, count, grid, more));
 
   const setStatus = (text, { error = false, retry = null } = {}) => {
     status.replaceChildren(text);
@@ -165,6 +172,7 @@ export function mountUI(root, api) {
       preview.getContext('2d').putImageData(data, 0, 0);
       preview.hidden = false;
       const matches = await api.search(data, 5);
+      await api.svgs(matches.map((m) => m.id)); // the matches show their icons at once
       const byId = new Map(api.icons.map((i) => [i.id, i]));
       if (!matches.length) setStatus(STRINGS.noIcon);
       else setStatus('');
@@ -201,15 +209,42 @@ export function mountUI(root, api) {
   };
   document.addEventListener('paste', onPaste);
 
+  // The grid holds what the reader has scrolled to, a page at a time, and fetches the drawings of
+  // what it adds (in files of a few hundred): 14,000 icons cost no more than 120 on page load.
+  let shown = [];
+  let rendered = 0;
+  const renderMore = () => {
+    const batch = shown.slice(rendered, rendered + GRID_PAGE);
+    rendered += batch.length;
+    const buttons = batch.map((icon) => copyButton(icon));
+    grid.append(...buttons.map((button) => h('li', {}, button)));
+    if (batch.some((icon) => !icon.svg)) {
+      api.svgs(batch.map((icon) => icon.id)).then(() => buttons.forEach((button, i) => {
+        const img = button.querySelector('img');
+        if (!img.src && batch[i].svg) img.src = svgSource(batch[i].svg);
+      }), () => {});
+    }
+    more.hidden = rendered >= shown.length;
+    observer.unobserve(more); // observing again reports at once whether it is still in view
+    if (!more.hidden) observer.observe(more);
+  };
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) renderMore();
+  }, { rootMargin: '600px' });
   const renderGrid = () => {
     const q = filter.value.trim().toLowerCase();
-    const shown = api.icons.filter((i) => !q || i.id.toLowerCase().includes(q));
-    grid.replaceChildren(...shown.map((icon) => h('li', {}, copyButton(icon))));
+    shown = q ? api.icons.filter((i) => i.id.toLowerCase().includes(q)) : api.icons;
+    rendered = 0;
+    grid.replaceChildren();
+    renderMore();
     count.textContent = STRINGS.count(shown.length, api.icons.length);
   };
   filter.addEventListener('input', renderGrid);
   api.loadIndex().then(renderGrid, (err) => setStatus(`${STRINGS.failed}: ${err.message}`, {
     error: true, retry: () => api.loadIndex().then(renderGrid, () => {}),
   }));
-  return () => document.removeEventListener('paste', onPaste); // unmount
+  return () => { // unmount
+    document.removeEventListener('paste', onPaste);
+    observer.disconnect();
+  };
 }

@@ -1,0 +1,77 @@
+"""The index and the drawings' files, and a grid that scales: a page of 3,000 icons loads the
+drawings of what it shows, a page at a time, in real Chromium (the widget's own bundle)."""
+
+import json
+import shutil
+
+import pytest
+
+from model_build.hparams import HParams
+from model_build.icons import parse_svg
+from model_build.pipeline import SVG_CHUNK, read_index, widget_files
+from model_build.resources import widget_bundle_dir
+
+COUNT = 3000
+
+
+def shape(n: int) -> str:
+    return f'<svg viewBox="0 0 24 24"><rect x="{n % 20}" y="2" width="4" height="{4 + n % 17}"/></svg>'
+
+
+def test_drawings_are_written_in_chunks_and_read_back(tmp_path):
+    icons = [parse_svg(shape(n).encode(), f"icon-{n}") for n in range(600)]
+    index_name, *svg_files = widget_files(icons, [[i] for i in range(600)], HParams(), tmp_path)
+    index = json.loads((tmp_path / index_name).read_text())
+    assert index["icons"][0] == {"id": "icon-0"} and "svg" not in json.dumps(index["icons"])  # ids only
+    assert index["svgs"] == {"chunk": SVG_CHUNK, "files": svg_files} and len(svg_files) == 3  # 256 + 256 + 88
+    assert [len(json.loads((tmp_path / f).read_text())) for f in svg_files] == [256, 256, 88]
+    assert all(f.startswith("svgs-") for f in svg_files) and len(set(svg_files)) == 3
+    assert [i["svg"] for i in read_index(tmp_path)["icons"]] == [i.svg for i in icons]
+
+
+@pytest.fixture(scope="module")
+def big_page(tmp_path_factory, static_server):
+    """The widget's bundle beside an index of 3,000 icons (no model: the grid needs none)."""
+    root = tmp_path_factory.mktemp("grid")
+    assets = root / "assets"
+    shutil.copytree(widget_bundle_dir(), assets)
+    icons = [parse_svg(shape(n).encode(), f"icon-{n}") for n in range(COUNT)]
+    index_name, *_ = widget_files(icons, [[i] for i in range(COUNT)], HParams(), assets)
+    (root / "index.html").write_text(
+        '<!doctype html><html><head><link rel="stylesheet" href="assets/iconsearch.css">'
+        '<script type="module" src="assets/iconsearch.js"></script></head><body>'
+        f'<div data-iconsearch data-base="assets/" data-model="model.json" data-index="{index_name}"></div>'
+        '</body></html>')
+    return static_server(root)
+
+
+def test_a_big_grid_loads_what_it_shows(big_page, page):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if "/svgs-" in r.url else None)
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.goto(f"{big_page}/index.html")
+    grid = ".iconsearch__grid li"
+    page.wait_for_function(f"document.querySelectorAll('{grid}').length > 0")
+    page.wait_for_function("[...document.querySelectorAll('.iconsearch__grid img')].every(i => i.src)")
+    assert page.inner_text(".iconsearch__count") == f"{COUNT} icons"
+    first = page.locator(grid).count()
+    assert first < 400 and len(fetched) == 1, (first, fetched)  # one page of icons, one file of drawings
+
+    for _ in range(8):  # scrolling down adds pages, and the drawings they need
+        page.mouse.wheel(0, 20000)
+        page.wait_for_function(f"document.querySelectorAll('{grid}').length > {first}")
+        first = page.locator(grid).count()
+    page.wait_for_function("[...document.querySelectorAll('.iconsearch__grid img')].every(i => i.src)")
+    assert first < COUNT and 1 < len(set(fetched)) < COUNT // SVG_CHUNK + 1, (first, fetched)
+
+    page.fill(".iconsearch__filter", "icon-29")  # icon-29, icon-290…299, icon-2900…2999
+    assert page.inner_text(".iconsearch__count") == f"111 of {COUNT} icons"
+    page.wait_for_function(f"document.querySelectorAll('{grid}').length === 111")
+    page.wait_for_function("[...document.querySelectorAll('.iconsearch__grid img')].every(i => i.src)")
+    ids = page.locator(".iconsearch__grid .iconsearch__icon").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert ids[:3] == ["icon-29", "icon-290", "icon-291"] and ids[-1] == "icon-2999"
+
+    svg = page.evaluate("async () => (await iconsearch.svgs(['icon-2998']))[0]")
+    assert svg == parse_svg(shape(2998).encode(), "x").svg
+    error = page.evaluate("iconsearch.svgs(['no-such-icon']).then(() => 'resolved', e => e.name + ': ' + e.message)")
+    assert error == 'QueryError: No icon has the id "no-such-icon".'
