@@ -126,7 +126,7 @@ def evaluate(site, folder: Path, top: int = 5, browser_path: str | None = None) 
                 page.evaluate("iconsearch.ready()")
                 images = [(file.read_bytes(), IMAGE_TYPES[file.suffix.lower()]) for file, _ in shots]
                 answers = [[m["id"] for m in a["results"]] if "error" not in a else {"error": a["error"]}
-                           for a in search_images(page, images, top)]
+                           for a in search_images(page, images, top, strict=False)]
                 browser.close()
         finally:
             server.shutdown()

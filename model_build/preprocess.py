@@ -14,7 +14,8 @@ and bump ``PREPROCESS_VERSION`` (it is part of the cache key) when either change
    ``RULE_RUN`` of the side thick, whose ink spans ``RULE_SPAN`` of the crop, reached from the
    edge across empty lines and followed by an empty line. Not when all four sides have one (a
    square icon), nor a line flush with the edge when what is left reaches the opposite edge (an
-   icon cropped tight, like vertical-align-top's bar). Then trim to the box of pixels with
+   icon cropped tight, like vertical-align-top's bar), nor lines whose like is left between them
+   (a menu icon's bars). Then trim to the box of pixels with
    ink >= INK_THRESHOLD.
 5. A filled container (a brand-coloured button or chip around a light icon) shows up as a box
    whose edge and most of whose inside are ink, with the icon as a hole. Then the container's
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-PREPROCESS_VERSION = 4
+PREPROCESS_VERSION = 5
 INK_THRESHOLD = 0.25
 MIN_CONTRAST = 0.04  # below this the image is blank: nothing to search for
 MARGIN = 1 / 16
@@ -160,6 +161,11 @@ def strip_rules(ink: np.ndarray) -> np.ndarray:
     ry0, ry1, rx0, rx1 = rest
     cut = [cut[0] and not (top_flush and ry1 == y1 - y0), cut[1] and not (bottom_flush and ry0 == 0),
            cut[2] and not (left_flush and rx1 == x1 - x0), cut[3] and not (right_flush and rx0 == 0)]
+    # Nor when what is left has a line as long: bars of the icon itself (menu, equals, justify).
+    if (mask[y0:y1].sum(axis=1) >= RULE_SPAN * w).any():
+        cut[0] = cut[1] = False
+    if (mask[:, x0:x1].sum(axis=0) >= RULE_SPAN * h).any():
+        cut[2] = cut[3] = False
     if not any(cut):
         return ink
     y0, y1, x0, x1 = top if cut[0] else 0, bottom if cut[1] else h, left if cut[2] else 0, right if cut[3] else w

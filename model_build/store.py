@@ -56,13 +56,17 @@ MODEL_CODE = ("pipeline", "train", "convert", "backbone")  # training and export
 TEMPLATES = "*.j2"  # the sample page (assets/)
 WIDGET_PREPROCESS = "widget/src/preprocess.js"  # the reader's half of preprocessing (assets/)
 LIBRARIES = ("tensorflow", "tf-keras", "tensorflowjs")
+# What draws and cuts the screenshots (the browser itself is not in the key: a warm build must
+# not need one; Playwright's version stands for it).
+SAMPLING_LIBRARIES = ("playwright", "pillow", "numpy", "jinja2")
 SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
 SAMPLES_SUFFIX = ".samples"  # x then y, two .npy arrays back to back (no zip: see save_samples)
 
 
 # ---------------------------------------------------------------------------- the key
 
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import \(?([\w, ]+)", re.M)
+# from .x import a, b / from .x import (a,\n b) / from . import x as y, z / from .x import *
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import\s*(\([^)]*\)|[^\n#]*)", re.M)
 
 
 def stage_modules(starts: tuple[str, ...], package_dir: Path = PACKAGE_DIR) -> list[str]:
@@ -75,7 +79,8 @@ def stage_modules(starts: tuple[str, ...], package_dir: Path = PACKAGE_DIR) -> l
             continue
         seen.add(name)
         for module, names in _RELATIVE_IMPORT.findall((package_dir / f"{name}.py").read_text()):
-            todo += [module] if module else [n.strip() for n in names.split(",")]
+            names = [n.split(" as ")[0].strip() for n in names.strip("() \n").split(",")]
+            todo += [module] if module else [n for n in names if n and n != "*"]
             todo.append("__init__")
     return sorted(seen)
 
@@ -119,7 +124,8 @@ def ingredients(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS)
 
     code, hparams = _code(), hp.to_dict()
     samples = {"icons": [[i.id, i.digest] for i in icons], "sampling": {k: hparams[k] for k in SAMPLING_FIELDS},
-               "code": code["samples"], "package": __version__, "preprocess": PREPROCESS_VERSION}
+               "code": code["samples"], "package": __version__, "preprocess": PREPROCESS_VERSION,
+               "libraries": {d: _version(d) for d in SAMPLING_LIBRARIES}}
     return {"samples": samples, "hparams": hparams, "limits": limits.to_dict(), "code": code["model"],
             "backbone": backbone_digest() if hp.backbone == "builtin" else "none", "versions": versions()}
 
@@ -170,6 +176,8 @@ class ModelStore:
                 manifest = self.get(key)  # built by another process while we waited
                 if manifest is None:
                     return StoredModel(self.entry(key), self._build(key, icons, hp, limits, browser_path), key, True)
+        with contextlib.suppress(OSError):  # the newest entries are kept (_prune); a read-only cache is fine
+            os.utime(self.entry(key))
         for entry in manifest.get("skipped", []):  # found when it was built: named on every build
             log.warning("iconsearch: %s", warning(entry))
         log.info("iconsearch: using the cached model for %d icons (cache key %s)",

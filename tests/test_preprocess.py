@@ -82,6 +82,12 @@ def test_lines_that_belong_to_the_icon_stay():
     square[[1, 30], 1:31] = square[1:31, [1, 30]] = 0
     square[10:20, 10:20] = 0
     assert preprocess(square, 32)[:, :6].max() > 0.9  # its left side
+    for bars in (3, 2):  # a menu icon and an equals sign, cropped tight: every bar stays
+        icon = np.full((30, 30, 3), 255, np.uint8)
+        for n in range(bars):
+            icon[2 + n * 12:5 + n * 12, 1:29] = 0
+        padded = np.pad(icon, ((10, 10), (10, 10), (0, 0)), constant_values=255)  # no line spans this crop
+        np.testing.assert_allclose(preprocess(icon, 32), preprocess(padded, 32), atol=1e-6, err_msg=str(bars))
 
 
 def test_batch_matches_one_by_one():

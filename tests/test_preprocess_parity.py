@@ -46,6 +46,10 @@ def images():
         ruled[8:36 if tight else 30, 12:40 if tight else 30, :3] = 191
         ruled[12:20, 16:24, :3] = 255
         out.append(ruled)
+    menu = np.full((30, 30, 4), 255, np.uint8)  # a menu icon cropped tight: its bars are not borders
+    for n in range(3):
+        menu[2 + n * 12:5 + n * 12, 1:29, :3] = 30
+    out.append(menu)
     flat = np.full((10, 30, 4), 255, np.uint8)
     flat[4, 3:27, :3] = 0  # a thin line: a very wide box
     out.append(flat)

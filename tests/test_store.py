@@ -146,3 +146,29 @@ def test_the_sample_page_template_is_in_the_key_and_the_cli_is_not(copies):
     model = code_digest(MODEL_CODE, package, assets)
     (package / "train.py").write_text((package / "train.py").read_text() + "\n# edited\n")
     assert code_digest(MODEL_CODE, package, assets) != model and samples_digest(package, assets) == base
+
+
+def test_the_import_scan_finds_what_python_would_import(copies):
+    """stage_modules reads imports with a regular expression (fast); it must find every module
+    an ast walk finds, whatever form the import takes."""
+    package, assets = copies
+
+    def by_ast(starts):
+        seen, todo = set(), list(starts)
+        while todo:
+            name = todo.pop()
+            if name in seen or not (package / f"{name}.py").exists():
+                continue
+            seen.add(name)
+            for node in ast.walk(ast.parse((package / f"{name}.py").read_text())):
+                if isinstance(node, ast.ImportFrom) and node.level == 1:
+                    todo += [node.module] if node.module else [a.name for a in node.names]
+                    todo.append("__init__")
+        return sorted(seen)
+
+    for starts in (SAMPLES_CODE, MODEL_CODE, ("cli",), ("pretrain",)):
+        assert stage_modules(starts, package) == by_ast(starts)
+    (package / "odd.py").write_text("from .limits import (\n    Limits,\n)\nfrom . import hparams as hp, quiet\n"
+                                    "def f():\n    from .progress import *\n")
+    assert stage_modules(("odd",), package) == by_ast(("odd",)) == sorted(
+        ["__init__", "hparams", "limits", "odd", "progress", "quiet"])

@@ -1,6 +1,6 @@
 // Query normalization: the JavaScript twin of model_build/preprocess.py (see its docstring).
 // Both must give the same numbers on the same pixels; tests/test_preprocess_parity.py checks.
-export const PREPROCESS_VERSION = 4;
+export const PREPROCESS_VERSION = 5;
 const INK_THRESHOLD = 0.25;
 const MIN_CONTRAST = 0.04;
 const MARGIN = 1 / 16;
@@ -79,6 +79,9 @@ function stripRules(ink, w, h) {
   if (!rest) return ink;
   cut = [cut[0] && !(topFlush && rest.y1 === y1), cut[1] && !(bottomFlush && rest.y0 === y0),
     cut[2] && !(leftFlush && rest.x1 === x1), cut[3] && !(rightFlush && rest.x0 === x0)];
+  // Nor when what is left has a line as long: bars of the icon itself (menu, equals, justify).
+  for (let y = y0; y < y1; y++) if (rowCounts[y] >= RULE_SPAN * w) { cut[0] = cut[1] = false; break; }
+  for (let x = x0; x < x1; x++) if (colCounts[x] >= RULE_SPAN * h) { cut[2] = cut[3] = false; break; }
   if (!cut.some(Boolean)) return ink;
   [y0, y1, x0, x1] = region();
   const out = new Float64Array(w * h);

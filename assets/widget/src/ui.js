@@ -160,8 +160,10 @@ export function mountUI(root, api) {
   showSnippet && icon.snippet ? h('code', { class: 'iconsearch__snippet' }, icon.snippet) : null, extra);
 
   let lastQuery = null;
+  let queries = 0; // a newer query's answer wins over an older, slower one
   async function run(image) {
     lastQuery = image;
+    const query = ++queries;
     results.replaceChildren();
     setStatus(api.backend ? STRINGS.searching : STRINGS.loading);
     root.classList.add('iconsearch--busy');
@@ -172,7 +174,9 @@ export function mountUI(root, api) {
       preview.getContext('2d').putImageData(data, 0, 0);
       preview.hidden = false;
       const matches = await api.search(data, 5);
-      await api.svgs(matches.map((m) => m.id)); // the matches show their icons at once
+      // The matches show their icons at once (and without them if their file fails: retried later).
+      await api.svgs(matches.map((m) => m.id)).catch(() => {});
+      if (query !== queries) return;
       const byId = new Map(api.icons.map((i) => [i.id, i]));
       if (!matches.length) setStatus(STRINGS.noIcon);
       else setStatus('');
@@ -182,10 +186,11 @@ export function mountUI(root, api) {
             h('span', { class: 'iconsearch__bar', style: `width:${(m.score * 100).toFixed(1)}%` })),
           h('span', { class: 'iconsearch__pct' }, `${(m.score * 100).toFixed(1)}%`)), true))));
     } catch (err) {
+      if (query !== queries) return;
       if (err instanceof api.QueryError) setStatus(err.message, { error: true });
       else setStatus(`${STRINGS.failed}: ${err.message}`, { error: true, retry: () => run(lastQuery) });
     } finally {
-      root.classList.remove('iconsearch--busy');
+      if (query === queries) root.classList.remove('iconsearch--busy');
     }
   }
 
@@ -222,7 +227,7 @@ export function mountUI(root, api) {
       api.svgs(batch.map((icon) => icon.id)).then(() => buttons.forEach((button, i) => {
         const img = button.querySelector('img');
         if (!img.src && batch[i].svg) img.src = svgSource(batch[i].svg);
-      }), () => {});
+      }), (err) => setStatus(`${STRINGS.failed}: ${err.message}`, { error: true, retry: renderGrid }));
     }
     more.hidden = rendered >= shown.length;
     observer.unobserve(more); // observing again reports at once whether it is still in view
