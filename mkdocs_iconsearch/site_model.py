@@ -37,6 +37,7 @@ def read_options(cfg: IconsearchConfig):
         raise OptionError("set the `icons` option to a folder of SVG files (relative to mkdocs.yml), "
                           "e.g. `icons: icons/`, or to a list of sources")
     try:
+        cfg.hparams()  # refused here, before any work, with the option's name
         return parse_sources(cfg.icons), cfg.limits()
     except IconSetError as exc:
         raise OptionError(str(exc)) from None

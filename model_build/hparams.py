@@ -28,11 +28,22 @@ class HParams:
     seed: int = 0
 
     def __post_init__(self):
+        """Each value in its range, or a ValueError that names the option (the plugin's
+        ``training_<name>``; the same words serve ``iconsearch-model build --<name>``)."""
         if self.backbone not in BACKBONES:
-            raise ValueError(f"backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
-        for name in ("cell_px", "hidpi_cell_px"):  # room for a 12 px icon, its margins and a label
-            if getattr(self, name) < MIN_CELL_PX:
-                raise ValueError(f"{name} must be at least {MIN_CELL_PX}, not {getattr(self, name)}")
+            raise ValueError(f"training_backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
+        least = {"image_size": 8, "samples_per_icon": 2, "epochs": 1, "finetune_epochs": 0, "batch_size": 1,
+                 "grid": 1, "cell_px": MIN_CELL_PX, "hidpi_cell_px": MIN_CELL_PX}  # cells: a 12 px icon and margins
+        for name, low in least.items():
+            value = getattr(self, name)
+            if value is not None and not value >= low:
+                raise ValueError(f"training_{name} must be at least {low}, not {value!r}")
+        for name, low, high in (("learning_rate", 0, None), ("finetune_learning_rate", 0, None),
+                                ("label_smoothing", -1e-12, 1), ("validation_fraction", 0, 1)):
+            value = getattr(self, name)
+            if not (value > low and (high is None or value < high)):
+                bounds = f"between {max(low, 0)} and {high}" if high else f"above {low}"
+                raise ValueError(f"training_{name} must be {bounds}, not {value!r}")
 
     @property
     def train_epochs(self) -> int:

@@ -42,7 +42,7 @@ def test_unknown_backbone_option_is_refused():
 
 
 def test_cells_too_small_for_an_icon_are_refused():
-    with pytest.raises(ValueError, match="hidpi_cell_px must be at least 24, not 16"):
+    with pytest.raises(ValueError, match="training_hidpi_cell_px must be at least 24, not 16"):
         HParams(hidpi_cell_px=16)
     assert HParams(cell_px=24, hidpi_cell_px=24).hidpi_cell_px == 24
 

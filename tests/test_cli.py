@@ -96,3 +96,11 @@ def test_iconsearch_model_build_trains_into_its_store_and_copies_the_files_out(t
     assert json.loads(again.stdout)["key"] == manifest["key"]
     missing = subprocess.run([*args[:5], "nowhere", *args[6:]], capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 2 and "--icons: the folder nowhere does not exist" in missing.stderr
+
+
+def test_iconsearch_model_build_names_a_bad_flag(tmp_path):
+    (tmp_path / "icons").mkdir()
+    result = subprocess.run([sys.executable, "-m", "model_build", "build", "--icons", "icons", "--out", "out",
+                             "--batch-size", "0"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2 and "--batch-size must be at least 1, not 0" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

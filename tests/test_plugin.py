@@ -148,6 +148,19 @@ def test_bad_limits_name_the_option(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("option, value, words", [
+    ("training_samples_per_icon", 0, "must be at least 2, not 0"),
+    ("training_batch_size", -8, "must be at least 1, not -8"),
+    ("training_epochs", 0, "must be at least 1, not 0"),
+])
+def test_bad_training_options_name_the_option(tmp_path, option, value, words):
+    write_site(tmp_path, {"icons": "icons", option: value})
+    (tmp_path / "icons").mkdir()
+    result = mkdocs_build(tmp_path, check=False)
+    assert result.returncode != 0 and f"iconsearch: option {option} {words}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "bug" not in result.stderr
+
+
 def test_an_unexpected_failure_is_one_line_with_the_traceback_for_verbose(monkeypatch, caplog):
     """A bug of ours (here: a scan that raises) reaches the user as one PluginError line; the
     traceback goes to the debug log, which `mkdocs build --verbose` shows."""

@@ -82,12 +82,12 @@ def test_adding_and_editing_an_icon_rebuilds_and_reloads(tmp_path, page):
                               base64.b64encode(shot).decode())
         assert found == "outlined/setting"
 
-        before = page.evaluate("iconsearch.icons.find(i => i.id === 'outlined/home').svg")
+        before = page.evaluate("iconsearch.svgs(['outlined/home']).then(s => s[0])")
         with page.expect_navigation(timeout=300_000):  # an edited icon: retrained again
             shutil.copy(ANTD / "outlined/bell.svg", tmp_path / "icons/outlined/home.svg")
         served.wait_for("training an icon model for 4 icons", timeout=10)
         page.wait_for_function(f"{GRID} === 4")
-        after = page.evaluate("iconsearch.icons.find(i => i.id === 'outlined/home').svg")
+        after = page.evaluate("iconsearch.svgs(['outlined/home']).then(s => s[0])")
         bell = (ANTD / "outlined/bell.svg").read_text()
         assert after != before and after.split(' d="')[1][:40] == bell.split(' d="')[1][:40]
     finally:
