@@ -60,7 +60,8 @@ LIBRARIES = ("tensorflow", "tf-keras", "tensorflowjs")
 # not need one; Playwright's version stands for it).
 SAMPLING_LIBRARIES = ("playwright", "pillow", "numpy", "jinja2")
 SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
-SAMPLES_SUFFIX = ".samples"  # x then y, two .npy arrays back to back (no zip: see save_samples)
+SAMPLES_SUFFIX = ".samples"  # x, y, the icons skipped: .npy arrays back to back (no zip: see save_samples)
+SAMPLES_FORMAT = 2  # 1: x and y only
 
 
 # ---------------------------------------------------------------------------- the key
@@ -125,7 +126,7 @@ def ingredients(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS)
     code, hparams = _code(), hp.to_dict()
     samples = {"icons": [[i.id, i.digest] for i in icons], "sampling": {k: hparams[k] for k in SAMPLING_FIELDS},
                "code": code["samples"], "package": __version__, "preprocess": PREPROCESS_VERSION,
-               "libraries": {d: _version(d) for d in SAMPLING_LIBRARIES}}
+               "libraries": {d: _version(d) for d in SAMPLING_LIBRARIES}, "format": SAMPLES_FORMAT}
     return {"samples": samples, "hparams": hparams, "limits": limits.to_dict(), "code": code["model"],
             "backbone": backbone_digest() if hp.backbone == "builtin" else "none", "versions": versions()}
 
@@ -191,10 +192,11 @@ class ModelStore:
 
         with self.lock():
             path = self._samples_path(icons, hp)
-            samples = self._cached_samples(path)
-            if samples is None:
-                samples = capture(icons, hp, browser_path)
-                self._save_samples(path, samples)
+            cached = self._cached_samples(path)
+            if cached is not None:
+                return cached[:2]
+            samples = capture(icons, hp, browser_path)
+            self._save_samples(path, samples)
             return samples
 
     def get(self, key: str) -> dict | None:
@@ -222,11 +224,22 @@ class ModelStore:
         for stale in [*self.root.glob(".tmp-*"), *self.root.glob("samples/.*.tmp")]:  # a killed build's
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
         icons, skipped = pipeline.check_icons(icons, limits, browser_path)
-        samples = self._cached_samples(self._samples_path(icons, hp))
-        if samples is None:
+        # Keyed by the icons that went in: an icon the capture had to skip (its sheet stalled) is
+        # recorded in the file, so that a later build reuses the screenshots and skips it again.
+        path = self._samples_path(icons, hp)
+        cached = self._cached_samples(path)
+        if cached is None:
             icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
-            skipped += worse
-            self._save_samples(self._samples_path(icons, hp), samples)
+            self._save_samples(path, samples, worse)
+        else:
+            from .drawcheck import warning
+
+            x, y, worse = cached
+            samples, gone = (x, y), {entry["id"] for entry in worse}
+            icons = [icon for icon in icons if icon.id not in gone]
+            for entry in worse:
+                log.warning("iconsearch: %s", warning(entry))
+        skipped += worse
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
             try:
@@ -247,14 +260,15 @@ class ModelStore:
     def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
         return self.root / "samples" / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"
 
-    def _save_samples(self, path: Path, samples) -> None:
+    def _save_samples(self, path: Path, samples, skipped: list[dict] = ()) -> None:
         with self.writing("the screenshot samples"):
             path.parent.mkdir(parents=True, exist_ok=True)
-            save_samples(path, samples)
+            save_samples(path, samples, skipped)
         _prune(path.parent, keep=path.name)
 
     @staticmethod
     def _cached_samples(path: Path):
+        """``(x, y, skipped)`` from the cache, or None."""
         if not path.exists():
             return None
         try:
@@ -299,9 +313,10 @@ class ModelStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def save_samples(path: Path, samples) -> None:
-    """Written to a temporary file beside ``path`` and renamed: a reader finds the whole file or
-    none. Two plain .npy arrays rather than numpy's zip: on a full disk the zip writer left an
+def save_samples(path: Path, samples, skipped: list[dict] = ()) -> None:
+    """``(x, y)`` and the icons the capture skipped (JSON), three .npy arrays in one file,
+    written to a temporary file beside ``path`` and renamed: a reader finds the whole file or
+    none. Plain .npy arrays rather than numpy's zip: on a full disk the zip writer left an
     unclosable file behind that printed a second traceback at exit. The temporary file is
     removed on any failure."""
     x, y = samples
@@ -311,6 +326,8 @@ def save_samples(path: Path, samples) -> None:
             out = _Writer(fh)
             np.lib.format.write_array(out, np.ascontiguousarray(x), allow_pickle=False)
             np.lib.format.write_array(out, np.ascontiguousarray(y), allow_pickle=False)
+            notes = np.frombuffer(json.dumps(list(skipped)).encode(), np.uint8)
+            np.lib.format.write_array(out, notes, allow_pickle=False)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -326,13 +343,14 @@ class _Writer:
 
 
 def load_samples(path: Path):
-    """``(x, y)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
+    """``(x, y, skipped)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
     with open(path, "rb") as fh:
         x = np.lib.format.read_array(fh, allow_pickle=False)
         y = np.lib.format.read_array(fh, allow_pickle=False)
-        if fh.read(1) or len(x) != len(y):
+        skipped = json.loads(np.lib.format.read_array(fh, allow_pickle=False).tobytes())
+        if fh.read(1) or len(x) != len(y) or not isinstance(skipped, list):
             raise ValueError("its arrays do not match")
-    return x, y
+    return x, y, skipped
 
 
 def file_sha256(path: Path) -> str:

@@ -172,3 +172,40 @@ def test_the_import_scan_finds_what_python_would_import(copies):
                                     "def f():\n    from .progress import *\n")
     assert stage_modules(("odd",), package) == by_ast(("odd",)) == sorted(
         ["__init__", "hparams", "limits", "odd", "progress", "quiet"])
+
+
+def test_screenshots_are_reused_with_the_icons_their_capture_skipped(tmp_path, monkeypatch, caplog):
+    """An icon whose sample sheet stalls is skipped by the capture; a later build with other
+    training options reuses the screenshots, and skips (and names) that icon again. The stages
+    are small fakes here; tests/test_drawcheck.py runs the real ones."""
+    import logging
+
+    import numpy as np
+
+    from model_build import pipeline
+
+    trio = icons(("a", A), ("b", B), ("c", A.replace(b"h8", b"h6")))
+    stalled = {"id": "b", "icon": "'b'", "why": "drawing it alone on a sample sheet took over 60 s"}
+    captured, trained = [], []
+
+    def capture_samples(icons, hp, browser_path=None):
+        captured.append([i.id for i in icons])
+        kept = [i for i in icons if i.id != "b"]
+        return kept, [stalled], (np.zeros((4, 32, 32), np.uint8), np.array([0, 0, 1, 1], np.int32))
+
+    def build_model(icons, hp, out_dir, samples, skipped=()):
+        trained.append(([i.id for i in icons], len(samples[1]), [e["id"] for e in skipped]))
+        (out_dir / "model.json").write_text("{}")
+        return {"icons": len(icons), "skipped": list(skipped)}
+
+    monkeypatch.setattr(pipeline, "check_icons", lambda icons, limits, browser_path=None: (icons, []))
+    monkeypatch.setattr(pipeline, "capture_samples", capture_samples)
+    monkeypatch.setattr(pipeline, "build_model", build_model)
+    store = ModelStore(tmp_path)
+    first = store.model(trio, HParams(epochs=2))
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.iconsearch"):
+        second = store.model(trio, HParams(epochs=3))  # another model, the same screenshots
+    assert captured == [["a", "b", "c"]]  # taken once
+    assert trained == [(["a", "c"], 4, ["b"])] * 2
+    assert first.key != second.key and second.built and [e["id"] for e in second.skipped] == ["b"]
+    assert any("skipped icon 'b'" in r.getMessage() for r in caplog.records)
