@@ -60,15 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         log.error("--%s", str(exc).replace("_", "-"))
         return 2
-    icons, warnings = scan_svg_folder(args.icons, limits=limits)
-    for warning in warnings:
-        log.warning("%s", warning)
     try:
         hp = HParams(**{f.name: getattr(args, f.name) for f in dataclasses.fields(HParams)})
     except ValueError as exc:  # "training_batch_size must be ..." -> "--batch-size must be ..."
         name, _, rest = str(exc).removeprefix("training_").partition(" ")
         log.error("--%s %s", name.replace("_", "-"), rest)
         return 2
+    icons, warnings = scan_svg_folder(args.icons, limits=limits)
+    for warning in warnings:
+        log.warning("%s", warning)
     from .store import CacheWriteError, ModelStore
 
     try:

@@ -38,12 +38,12 @@ class HParams:
             value = getattr(self, name)
             if value is not None and not value >= low:
                 raise ValueError(f"training_{name} must be at least {low}, not {value!r}")
-        for name, low, high in (("learning_rate", 0, None), ("finetune_learning_rate", 0, None),
-                                ("label_smoothing", -1e-12, 1), ("validation_fraction", 0, 1)):
-            value = getattr(self, name)
-            if not (value > low and (high is None or value < high)):
-                bounds = f"between {max(low, 0)} and {high}" if high else f"above {low}"
-                raise ValueError(f"training_{name} must be {bounds}, not {value!r}")
+        for name, ok, bounds in (("learning_rate", lambda v: v > 0, "above 0"),
+                                 ("finetune_learning_rate", lambda v: v > 0, "above 0"),
+                                 ("label_smoothing", lambda v: 0 <= v < 1, "between 0 and 1"),
+                                 ("validation_fraction", lambda v: 0 < v < 1, "between 0 and 1")):
+            if not ok(getattr(self, name)):
+                raise ValueError(f"training_{name} must be {bounds}, not {getattr(self, name)!r}")
 
     @property
     def train_epochs(self) -> int:

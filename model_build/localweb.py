@@ -47,7 +47,7 @@ def serve(root: Path, mounts: dict[str, Path] | None = None) -> tuple[str, http.
 
 
 # Each image (base64 and MIME type) through ``window[api].search``: its matches and the time it
-# took, or the error's message.
+# took, or the error's message and class name (``QueryError``: a refused query).
 SEARCH_JS = """async ({images, k, api}) => {
     const out = [];
     for (const q of images) {
@@ -57,7 +57,7 @@ SEARCH_JS = """async ({images, k, api}) => {
             const results = await window[api].search(blob, k);
             out.push({ms: performance.now() - t, results});
         } catch (err) {
-            out.push({ms: performance.now() - t, results: [], error: err.message});
+            out.push({ms: performance.now() - t, results: [], error: err.message, kind: err.name});
         }
     }
     return out;
@@ -67,7 +67,7 @@ SEARCH_JS = """async ({images, k, api}) => {
 def search_images(page, images: list[tuple[bytes, str]], k: int = 5, api: str = "iconsearch",
                   batch: int = 200, strict: bool = True) -> list[dict]:
     """``images``: (bytes, MIME type) pairs, searched in the page's ``window[api]`` (the widget's
-    ``iconsearch``, or a peer with the same ``search``); one ``{ms, results[, error]}`` each.
+    ``iconsearch``, or a peer with the same ``search``); one ``{ms, results[, error, kind]}`` each.
     ``strict``: a search that fails raises (a benchmark must not count a broken model's quick
     failures as misses and timings), else its ``error`` is in the answer."""
     answers = []

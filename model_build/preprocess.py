@@ -152,10 +152,14 @@ def strip_rules(ink: np.ndarray) -> np.ndarray:
            0 < right < w and not mask[top:bottom, right - 1].any()]
     if sum(cut) in (0, 4):
         return ink
-    y0, y1, x0, x1 = top if cut[0] else 0, bottom if cut[1] else h, left if cut[2] else 0, right if cut[3] else w
+
+    def region(cut):  # (y0, y1, x0, x1): what the cuts leave
+        return top if cut[0] else 0, bottom if cut[1] else h, left if cut[2] else 0, right if cut[3] else w
+
+    y0, y1, x0, x1 = region(cut)
     # A line flush with the edge is kept when what is left reaches the other edge: an icon
     # cropped tight (vertical-align-top's bar), not a border beside an icon with room around it.
-    rest = ink_bounds(np.where(mask[y0:y1, x0:x1], 1.0, 0.0))
+    rest = ink_bounds(ink[y0:y1, x0:x1])
     if rest is None:
         return ink
     ry0, ry1, rx0, rx1 = rest
@@ -168,7 +172,7 @@ def strip_rules(ink: np.ndarray) -> np.ndarray:
         cut[2] = cut[3] = False
     if not any(cut):
         return ink
-    y0, y1, x0, x1 = top if cut[0] else 0, bottom if cut[1] else h, left if cut[2] else 0, right if cut[3] else w
+    y0, y1, x0, x1 = region(cut)
     out = np.zeros_like(ink)
     out[y0:y1, x0:x1] = ink[y0:y1, x0:x1]
     peak = out.max()

@@ -25,7 +25,7 @@ from .hparams import HParams
 from .icons import Icon, scan_svg_folder, twin_groups
 from .network import Arch
 from .preprocess import PREPROCESS_VERSION
-from .store import ModelStore, ingredients
+from .store import ModelStore, samples_record
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -76,7 +76,7 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     arch = Arch(image_size=hp.image_size)
     meta = {
         "sets": sets, "icons": len(icons), "samples": result.samples, "hparams": hp.to_dict(),
-        "samples_code": ingredients(icons, hp)["samples"]["code"], "preprocess": PREPROCESS_VERSION,
+        "samples_code": samples_record(icons, hp)["code"], "preprocess": PREPROCESS_VERSION,
         "val_accuracy": round(result.val_accuracy, 4), "val_top5": round(result.val_top5, 4),
         "seconds": round(time.monotonic() - start),
     }

@@ -183,7 +183,7 @@ def _palette(draw: Draws) -> tuple[tuple, tuple]:
         bg = _grey(draw.uniform(0.95, 1.0))
         while True:
             brand = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.5, 1), draw.uniform(0.55, 1))
-            if math.sqrt(sum((f - b) ** 2 for f, b in zip(brand, bg)) / 3) >= 0.3:
+            if _contrast(brand, bg) >= 0.3:
                 return bg, brand
     if kind < 0.7:  # a light or a dark grey, slightly tinted
         grey = draw.uniform(0.86, 1.0) if kind < 0.45 else draw.uniform(0.0, 0.25)
@@ -201,8 +201,13 @@ def _palette(draw: Draws) -> tuple[tuple, tuple]:
             fg = _grey(draw.random())
         else:
             fg = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.3, 1), draw.uniform(0.2, 1))
-        if math.sqrt(sum((f - b) ** 2 for f, b in zip(fg, bg)) / 3) >= contrast:
+        if _contrast(fg, bg) >= contrast:
             return bg, fg
+
+
+def _contrast(a: tuple, b: tuple) -> float:
+    """Two colours' distance, as preprocessing measures ink (RMS over the channels)."""
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)) / 3)
 
 
 def _mix(a: tuple, b: tuple, t: float) -> tuple:

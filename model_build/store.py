@@ -118,17 +118,21 @@ def versions() -> dict:
             **{d: _version(d) for d in LIBRARIES}}
 
 
+def samples_record(icons: list[Icon], hp: HParams) -> dict:
+    """What the screenshots depend on (training options and TensorFlow upgrades keep them)."""
+    hparams = hp.to_dict()
+    return {"icons": [[i.id, i.digest] for i in icons], "sampling": {k: hparams[k] for k in SAMPLING_FIELDS},
+            "code": _code()["samples"], "package": __version__, "preprocess": PREPROCESS_VERSION,
+            "libraries": {d: _version(d) for d in SAMPLING_LIBRARIES}, "format": SAMPLES_FORMAT}
+
+
 def ingredients(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -> dict:
-    """Everything a model depends on, as one record; its ``samples`` part is what the
-    screenshots depend on (training options and TensorFlow upgrades keep them)."""
+    """Everything a model depends on, as one record, the screenshots' record among it."""
     from .backbone import digest as backbone_digest
 
-    code, hparams = _code(), hp.to_dict()
-    samples = {"icons": [[i.id, i.digest] for i in icons], "sampling": {k: hparams[k] for k in SAMPLING_FIELDS},
-               "code": code["samples"], "package": __version__, "preprocess": PREPROCESS_VERSION,
-               "libraries": {d: _version(d) for d in SAMPLING_LIBRARIES}, "format": SAMPLES_FORMAT}
-    return {"samples": samples, "hparams": hparams, "limits": limits.to_dict(), "code": code["model"],
-            "backbone": backbone_digest() if hp.backbone == "builtin" else "none", "versions": versions()}
+    return {"samples": samples_record(icons, hp), "hparams": hp.to_dict(), "limits": limits.to_dict(),
+            "code": _code()["model"], "backbone": backbone_digest() if hp.backbone == "builtin" else "none",
+            "versions": versions()}
 
 
 def digest(record) -> str:
@@ -140,7 +144,7 @@ def model_key(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -
 
 
 def samples_key(icons: list[Icon], hp: HParams) -> str:
-    return digest(ingredients(icons, hp)["samples"])
+    return digest(samples_record(icons, hp))
 
 
 # ---------------------------------------------------------------------------- the store
@@ -167,8 +171,6 @@ class ModelStore:
     def model(self, icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS,
               browser_path: str | None = None) -> StoredModel:
         """The model for ``icons``: from the cache, or built (and cached) by the stages missing."""
-        from .drawcheck import warning
-
         key = model_key(icons, hp, limits)
         manifest = self.get(key)
         if manifest is None:
@@ -179,11 +181,10 @@ class ModelStore:
                     return StoredModel(self.entry(key), self._build(key, icons, hp, limits, browser_path), key, True)
         with contextlib.suppress(OSError):  # the newest entries are kept (_prune); a read-only cache is fine
             os.utime(self.entry(key))
-        for entry in manifest.get("skipped", []):  # found when it was built: named on every build
-            log.warning("iconsearch: %s", warning(entry))
-        log.info("iconsearch: using the cached model for %d icons (cache key %s)",
-                 len(icons) - len(manifest.get("skipped", [])), key)
-        return StoredModel(self.entry(key), manifest, key, False)
+        model = StoredModel(self.entry(key), manifest, key, False)
+        _name_skipped(model.skipped)  # found when it was built: named on every build
+        log.info("iconsearch: using the cached model for %d icons (cache key %s)", len(icons) - len(model.skipped), key)
+        return model
 
     def samples(self, icons: list[Icon], hp: HParams, browser_path: str | None = None):
         """``(x, y)``, the screenshots of ``icons`` (already checked): cached, or taken and cached.
@@ -232,13 +233,10 @@ class ModelStore:
             icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
             self._save_samples(path, samples, worse)
         else:
-            from .drawcheck import warning
-
             x, y, worse = cached
             samples, gone = (x, y), {entry["id"] for entry in worse}
             icons = [icon for icon in icons if icon.id not in gone]
-            for entry in worse:
-                log.warning("iconsearch: %s", warning(entry))
+            _name_skipped(worse)
         skipped += worse
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
@@ -351,6 +349,15 @@ def load_samples(path: Path):
         if fh.read(1) or len(x) != len(y) or not isinstance(skipped, list):
             raise ValueError("its arrays do not match")
     return x, y, skipped
+
+
+def _name_skipped(entries: list[dict]) -> None:
+    """A warning for each icon skipped when the entry or the screenshots were made (the build
+    that made them warned already; later builds that reuse them say it again)."""
+    from .drawcheck import warning
+
+    for entry in entries:
+        log.warning("iconsearch: %s", warning(entry))
 
 
 def file_sha256(path: Path) -> str:

@@ -1,7 +1,6 @@
 """`mkdocs serve`: adding or editing an icon rebuilds the model, and the open page reloads with it.
 A real `mkdocs serve` process, real training, the page in real Chromium."""
 
-import base64
 import queue
 import shutil
 import signal
@@ -12,6 +11,8 @@ import threading
 import time
 
 import pytest
+
+from model_build.localweb import search_images
 
 from .conftest import ANTD, antd_icons, write_site
 
@@ -77,10 +78,8 @@ def test_adding_and_editing_an_icon_rebuilds_and_reloads(tmp_path, page):
         served.wait_for("training an icon model for 4 icons", timeout=10)  # logged before the reload
         page.wait_for_function(f"{GRID} === 4")
         shot = page.locator(".iconsearch__grid [data-id='outlined/setting'] img").screenshot()
-        found = page.evaluate("""async b64 => (await iconsearch.search(
-            new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type: 'image/png'}), 1))[0].id""",
-                              base64.b64encode(shot).decode())
-        assert found == "outlined/setting"
+        [answer] = search_images(page, [(shot, "image/png")], k=1)
+        assert answer["results"][0]["id"] == "outlined/setting"
 
         before = page.evaluate("iconsearch.svgs(['outlined/home']).then(s => s[0])")
         with page.expect_navigation(timeout=300_000):  # an edited icon: retrained again

@@ -27,11 +27,19 @@ function config(el) {
   };
 }
 
+// A JSON file of the site, or an Error that names it and its HTTP status.
+function fetchJson(url) {
+  return fetch(url).then((r) => {
+    if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
+    return r.json();
+  });
+}
+
 function createApi() {
   let indexPromise = null;
   let enginePromise = null;
   let position = new Map(); // icon id -> its place in api.icons (and in the drawings' files)
-  let drawings = null; // {chunk, files}: icons [k * chunk, (k + 1) * chunk) are in files[k]
+  let drawings = null; // {chunk, files, base}: icons [k * chunk, (k + 1) * chunk) are in files[k]
   let chunks = new Map(); // k -> Promise of that file's loading
   const api = {
     version: PREPROCESS_VERSION,
@@ -44,12 +52,8 @@ function createApi() {
           return Promise.reject(new QueryError('This page has no icon model: the icon search works on the page '
             + 'with the search widget (or, in Material for MkDocs, on any page of the site).'));
         }
-        const { indexUrl, snippetsUrl } = config(el);
-        const load = (url) => fetch(url).then((r) => {
-          if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
-          return r.json();
-        });
-        indexPromise = Promise.all([load(indexUrl), snippetsUrl ? load(snippetsUrl) : {}])
+        const { base, indexUrl, snippetsUrl } = config(el);
+        indexPromise = Promise.all([fetchJson(indexUrl), snippetsUrl ? fetchJson(snippetsUrl) : {}])
           .then(([index, snippets]) => {
             if (index.preprocess_version !== PREPROCESS_VERSION) {
               throw new Error('the model was built for another widget version: rebuild the site');
@@ -58,7 +62,7 @@ function createApi() {
               ...icon, name: icon.id.split('/').pop(), ...(snippets[icon.id] ? { snippet: snippets[icon.id] } : {}),
             }));
             position = new Map(api.icons.map((icon, i) => [icon.id, i]));
-            drawings = index.svgs || null; // format 1 indexes carry each svg inline
+            drawings = index.svgs ? { ...index.svgs, base } : null; // format 1 indexes carry each svg inline
             chunks = new Map();
             // One model output per class; icons that draw the same pixels share a class.
             api.classes = index.classes || api.icons.map((_, i) => [i]);
@@ -77,14 +81,10 @@ function createApi() {
         return position.get(id);
       });
       if (drawings) {
-        const { base } = config(findModel());
         const load = (k) => {
           if (!chunks.has(k)) {
-            const url = new URL(drawings.files[k], base).href;
-            const promise = fetch(url).then((r) => {
-              if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
-              return r.json();
-            }).then((svgs) => svgs.forEach((svg, j) => { api.icons[k * drawings.chunk + j].svg = svg; }));
+            const promise = fetchJson(new URL(drawings.files[k], drawings.base).href)
+              .then((svgs) => svgs.forEach((svg, j) => { api.icons[k * drawings.chunk + j].svg = svg; }));
             promise.catch(() => chunks.delete(k));
             chunks.set(k, promise);
           }
