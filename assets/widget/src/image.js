@@ -130,7 +130,7 @@ export async function headerSize(blob) {
   return null;
 }
 
-function makeCanvas(w, h) {
+export function makeCanvas(w, h) {
   if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(w, h);
   const c = document.createElement('canvas');
   c.width = w; c.height = h;

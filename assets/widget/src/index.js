@@ -3,6 +3,7 @@
 import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
 import { mountUI, LANGUAGES } from './ui.js';
+import { layerMaps, misfit } from './variants.js';
 
 const scriptUrl = import.meta.url;
 
@@ -35,12 +36,48 @@ function fetchJson(url) {
   });
 }
 
+// Variant words that names carry (eva's 'home-outline', Material's 'home-outline'): icons whose
+// names differ only by one are variants of one icon, like antd's outlined/home and filled/home.
+const VARIANT_SUFFIX = /-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$/;
+
+// A drawing's misfit (squared ink) per unit of the model's log-probability.
+const MODEL_WEIGHT = 15;
+
+function variantKey(name) {
+  return name.replace(VARIANT_SUFFIX, '');
+}
+
 function createApi() {
   let indexPromise = null;
   let enginePromise = null;
   let position = new Map(); // icon id -> its place in api.icons (and in the drawings' files)
   let drawings = null; // {chunk, files, base}: icons [k * chunk, (k + 1) * chunk) are in files[k]
   let chunks = new Map(); // k -> Promise of that file's loading
+  let kin = new Map(); // variantKey(name) -> the classes of that icon's variants
+  // The best match's variant: each variant of its name is drawn and its misfit to the query's
+  // ink (variants.js) weighs its score like a likelihood, exp(-misfit / MODEL_WEIGHT); the
+  // name's total stays as the model gave it. Updates `scores` in place; a drawing that cannot
+  // be drawn leaves the model's word.
+  async function weighVariants(scores, query) {
+    let top = 0;
+    for (let c = 1; c < scores.length; c++) if (scores[c] > scores[top]) top = c;
+    const family = kin.get(variantKey(api.icons[api.classes[top][0]].name)) || [];
+    if (family.length < 2) return;
+    const svgs = await api.svgs(family.map((c) => api.icons[api.classes[c][0]].id));
+    const drawings = await Promise.all(svgs.map((svg) => (svg ? layerMaps(svg, api.imageSize).catch(() => null) : null)));
+    // Only colour is weighed: where no variant has a second paint (eva's fill and outline), the
+    // shapes differ and the model's word is better than a drawing's pixel error.
+    if (drawings.some((d) => !d || !d.layers.length) || !drawings.some((d) => d.layers.length > 1)) return;
+    const misfits = drawings.map((d) => misfit(query, d));
+    if (misfits.some((m) => m === null)) return;
+    const logits = family.map((c, i) => Math.log(Math.max(scores[c], 1e-9)) - misfits[i] / MODEL_WEIGHT);
+    const most = Math.max(...logits);
+    const weights = logits.map((l) => Math.exp(l - most));
+    const total = family.reduce((sum, c) => sum + scores[c], 0);
+    const norm = weights.reduce((a, b) => a + b, 0);
+    family.forEach((c, i) => { scores[c] = (total * weights[i]) / norm; });
+  }
+
   const api = {
     version: PREPROCESS_VERSION,
     icons: [],
@@ -66,6 +103,12 @@ function createApi() {
             chunks = new Map();
             // One model output per class; icons that draw the same pixels share a class.
             api.classes = index.classes || api.icons.map((_, i) => [i]);
+            kin = new Map();
+            api.classes.forEach((members, c) => {
+              const key = variantKey(api.icons[members[0]].name);
+              if (!kin.has(key)) kin.set(key, []);
+              kin.get(key).push(c);
+            });
             api.imageSize = index.image_size;
             return index;
           });
@@ -128,6 +171,7 @@ function createApi() {
       const classes = all.length / views.length;
       const scores = new Float32Array(classes);
       for (let v = 0; v < views.length; v++) for (let c = 0; c < classes; c++) scores[c] += all[v * classes + c] / views.length;
+      await weighVariants(scores, views[0]);
       const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
       return order.map((c) => {
         const [first, ...others] = api.classes[c].map((i) => api.icons[i]);

@@ -150,7 +150,7 @@ function inkMap(rgb, w, h, bg = null) {
 }
 
 // The box around ink >= INK_THRESHOLD inside a window of the image (default: all of it).
-function inkBounds(ink, w, win) {
+export function inkBounds(ink, w, win) {
   let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
   for (let y = win.y0; y < win.y1; y++) {
     for (let x = win.x0; x < win.x1; x++) {
@@ -196,7 +196,7 @@ function openContainer(rgb, ink, w, h, { y0, y1, x0, x1 }) {
   return out;
 }
 
-function squareBox({ y0, y1, x0, x1 }) {
+export function squareBox({ y0, y1, x0, x1 }) {
   const side = Math.max(y1 - y0, x1 - x0) * (1 + 2 * MARGIN);
   return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, side };
 }
@@ -214,7 +214,7 @@ function areaWeights(start, step, size, length) {
   return rows;
 }
 
-function resample(ink, w, h, box, size) {
+export function resample(ink, w, h, box, size) {
   const step = box.side / size;
   const wy = areaWeights(box.cy - box.side / 2, step, size, h);
   const wx = areaWeights(box.cx - box.side / 2, step, size, w);

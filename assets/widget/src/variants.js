@@ -1,0 +1,200 @@
+// Which variant of an icon a screenshot shows. The model knows an icon's shape, but variants of
+// one name (Ant Design's outlined / filled / twotone) can differ only by a light tint that a
+// 32 x 32 ink map barely keeps: a twotone icon's second colour is often nearly the page's.
+// So the widget draws each variant of the best match's name, one canvas channel per paint (a
+// twotone's two colours are two layers), and measures how well each drawing explains the
+// query's ink (misfit); the model's own score stays in the balance (index.js).
+import { inkBounds, squareBox, resample, preprocessViews } from './preprocess.js';
+import { makeCanvas } from './image.js';
+
+const RENDER = 128; // a candidate is drawn at this many pixels a side, then sized like the query
+// Tuned on seed 1 of benchmarks/realworld.py (Ant Design); squared ink summed over size x size.
+const TINT_MIN = 0.05;
+const TINT_MAX = 0.7;
+const TINT_BONUS = 10;
+const CHANNELS = ['#ff0000', '#00ff00', '#0000ff'];
+const NO_PAINT = new Set(['none', 'transparent', 'currentcolor', 'inherit']);
+const cache = new Map(); // svg + size -> Promise of its layers
+
+// The SVG with each explicit paint (fill or stroke colour) replaced by a channel's pure colour,
+// and what it inherits (currentColor, the default black) by the next one: 1 to 3 layers. Null
+// for a drawing of more colours (a logo): its variants are not told apart by colour.
+function channelCoded(svg) {
+  const root = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  if (root.nodeName !== 'svg') return null;
+  const elements = [root, ...root.querySelectorAll('*')];
+  const paints = new Map();
+  const paint = (el, attr) => (el.getAttribute(attr) || '').trim().toLowerCase();
+  for (const el of elements) {
+    for (const attr of ['fill', 'stroke']) {
+      const value = paint(el, attr);
+      if (value && !NO_PAINT.has(value) && !value.startsWith('url(') && !paints.has(value)) paints.set(value, paints.size);
+    }
+  }
+  if (paints.size > 2) return null;
+  // Darkest paint first (antd: #333 is the primary part, #E6E6E6 the tint), the inherited black
+  // before all: layer 0 is the drawing's main ink.
+  const order = [...paints.keys()].sort((a, b) => luminance(a) - luminance(b));
+  paints.clear();
+  order.forEach((value) => paints.set(value, paints.size + 1));
+  for (const el of elements) {
+    for (const attr of ['fill', 'stroke']) {
+      if (paints.has(paint(el, attr))) el.setAttribute(attr, CHANNELS[paints.get(paint(el, attr))]);
+    }
+  }
+  const inherited = CHANNELS[0];
+  root.setAttribute('color', inherited);
+  if (!root.hasAttribute('fill')) root.setAttribute('fill', inherited);
+  root.setAttribute('width', RENDER);
+  root.setAttribute('height', RENDER);
+  return { svg: new XMLSerializer().serializeToString(root), layers: paints.size + 1 };
+}
+
+let probe = null;
+function luminance(colour) {
+  probe = probe || makeCanvas(1, 1).getContext('2d', { willReadFrequently: true });
+  probe.clearRect(0, 0, 1, 1);
+  probe.fillStyle = '#000';
+  probe.fillStyle = colour;
+  probe.fillRect(0, 0, 1, 1);
+  const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
+async function draw(svg) {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = makeCanvas(RENDER, RENDER);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, RENDER, RENDER);
+    ctx.drawImage(img, 0, 0, RENDER, RENDER);
+    return ctx.getImageData(0, 0, RENDER, RENDER).data;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** An icon's drawing as the model sees a query: {layers, union, cores}, each a size x size ink
+ * map cropped and scaled like preprocessing crops a query (the box of all layers' ink); a layer
+ * per paint, main ink first. Null when it cannot be drawn or has more than two paints. */
+export function layerMaps(svg, size) {
+  const key = `${size}\n${svg}`;
+  if (!cache.has(key)) {
+    cache.set(key, (async () => {
+      const coded = channelCoded(svg);
+      if (!coded) return null;
+      const pixels = await draw(coded.svg);
+      const n = RENDER * RENDER;
+      const layers = [];
+      for (let c = 0; c < coded.layers; c++) {
+        const layer = new Float64Array(n);
+        for (let i = 0; i < n; i++) layer[i] = pixels[i * 4 + c] / 255;
+        if (layer.some((v) => v > 0.1)) layers.push(layer); // a paint hidden under others is no layer
+      }
+      const union = new Float64Array(n);
+      for (const layer of layers) for (let i = 0; i < n; i++) union[i] = Math.min(1, union[i] + layer[i]);
+      const bounds = inkBounds(union, RENDER, { y0: 0, y1: RENDER, x0: 0, x1: RENDER });
+      if (!bounds) return null;
+      const box = squareBox(bounds);
+      const maps = layers.map((layer) => resample(layer, RENDER, RENDER, box, size));
+      // Read alone, the main paint and the silhouette go through the query's own preprocessing
+      // (black on white): a filled square that step 5 reads as a container shows its holes as
+      // ink, as the query does. The tint test reads the layers in the plain box.
+      const silhouette = asQuery(union, size);
+      if (!silhouette) return null;
+      return {
+        layers: maps,
+        cores: maps.map((map, i) => core(map, maps.filter((_, j) => j !== i), size)),
+        main: layers.length > 1 ? asQuery(layers[0], size) : silhouette,
+        silhouette,
+      };
+    })());
+    cache.get(key).catch(() => cache.delete(key));
+  }
+  return cache.get(key);
+}
+
+// Coverage (1 = ink) drawn black on white, through the query's preprocessing: its first view.
+function asQuery(coverage, size) {
+  const rgba = new Uint8ClampedArray(coverage.length * 4);
+  for (let i = 0; i < coverage.length; i++) {
+    const v = Math.round(255 * (1 - coverage[i]));
+    rgba[i * 4] = v; rgba[i * 4 + 1] = v; rgba[i * 4 + 2] = v; rgba[i * 4 + 3] = 255;
+  }
+  return preprocessViews(rgba, RENDER, RENDER, size)[0] || null;
+}
+
+// A layer away from the others' edges (dilated by a pixel): where only its own colour can be,
+// not the blur of a neighbouring stroke.
+function core(map, others, size) {
+  const out = Float32Array.from(map);
+  for (const other of others) {
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        let near = 0;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy, xx = x + dx;
+          if (yy >= 0 && yy < size && xx >= 0 && xx < size) near = Math.max(near, other[yy * size + xx]);
+        }
+        out[y * size + x] *= Math.max(0, 1 - 2 * near);
+      }
+    }
+  }
+  return out;
+}
+
+// Least squares of query ~ sum a_i layer_i (no constant: the query's background is zero ink by
+// construction, and a constant would stand in for a tint that covers most of the box).
+function solve(query, layers) {
+  const m = layers.length;
+  const A = Array.from({ length: m }, () => new Float64Array(m + 1));
+  for (let p = 0; p < query.length; p++) {
+    for (let i = 0; i < m; i++) {
+      const vi = layers[i][p];
+      if (!vi) continue;
+      for (let j = i; j < m; j++) A[i][j] += vi * layers[j][p];
+      A[i][m] += vi * query[p];
+    }
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) A[i][j] = A[j][i];
+  for (let i = 0; i < m; i++) {
+    let pivot = i;
+    for (let r = i + 1; r < m; r++) if (Math.abs(A[r][i]) > Math.abs(A[pivot][i])) pivot = r;
+    [A[i], A[pivot]] = [A[pivot], A[i]];
+    if (Math.abs(A[i][i]) < 1e-9) return null;
+    for (let r = 0; r < m; r++) {
+      if (r === i) continue;
+      const f = A[r][i] / A[i][i];
+      for (let j = i; j <= m; j++) A[r][j] -= f * A[i][j];
+    }
+  }
+  const coef = A.map((row, i) => row[m] / row[i]);
+  let residual = 0;
+  for (let p = 0; p < query.length; p++) {
+    let fit = 0;
+    for (let j = 0; j < m; j++) fit += coef[j] * layers[j][p];
+    residual += (query[p] - fit) ** 2;
+  }
+  return { coef, residual };
+}
+
+/** How badly a drawing explains the query (lower is better): the squared error of its best
+ * reading. A one-paint drawing is read as its silhouette. A two-paint drawing (a twotone) is
+ * read by the second paint's weight beside the first's, measured away from their shared edges:
+ * a faint tint (TINT_MIN to TINT_MAX of the main ink: antd's secondary on a light page) is its
+ * own evidence and earns TINT_BONUS; no tint at all reads as its main paint alone (the outlined
+ * drawing it contains, which then wins by the model's word); a second paint as strong as the
+ * first (white on a brand button, a dark theme's lighter fill) reads as the whole silhouette. */
+export function misfit(query, { layers, cores, main, silhouette }) {
+  if (layers.length < 2) return solve(query, [silhouette])?.residual ?? null;
+  const both = solve(query, [layers[0], ...cores.slice(1)]);
+  if (!both) return null;
+  const [ink, tint] = both.coef;
+  const ratio = ink > 0 ? tint / ink : 0;
+  if (ratio > TINT_MIN && ratio < TINT_MAX) return both.residual - TINT_BONUS;
+  return solve(query, [ratio <= TINT_MIN ? main : silhouette])?.residual ?? null;
+}

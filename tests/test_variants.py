@@ -1,0 +1,106 @@
+"""The widget's variant check (assets/widget/src/variants.js) in real Chromium, on Ant Design's
+real drawings: which of an icon's variants explains a screenshot's colours. The model is not
+involved: the source modules are loaded as they are, and the queries go through preprocess.js."""
+
+import shutil
+
+import pytest
+
+from .conftest import ANTD, ROOT
+
+SRC = ROOT / "assets/widget/src"
+HOME = ["outlined/home", "filled/home", "twotone/home"]
+BLUE, TINT = "#1677ff", "#e6f4ff"  # antd's primary, and generate(primary)[0] for a TwoTone's second part
+
+
+@pytest.fixture(scope="module")
+def module_page(tmp_path_factory, static_server):
+    root = tmp_path_factory.mktemp("variants")
+    for name in ("variants.js", "preprocess.js", "image.js"):
+        shutil.copy(SRC / name, root / name)
+    (root / "index.html").write_text('<!doctype html><body></body>')
+    return static_server(root)
+
+
+MISFITS = """async ([svgs, shots, size]) => {
+    const { layerMaps, misfit } = await import('./variants.js');
+    const { preprocessViews } = await import('./preprocess.js');
+    const draw = async (svg, px, bg) => {
+        const img = new Image();
+        img.src = 'data:image/svg+xml,' + encodeURIComponent(svg.replace('<svg ', `<svg width="${px}" height="${px}" `));
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = px + 16; c.height = px + 12;
+        const ctx = c.getContext('2d');
+        ctx.fillStyle = bg; ctx.fillRect(0, 0, c.width, c.height);
+        ctx.drawImage(img, 8, 6, px, px);
+        const d = ctx.getImageData(0, 0, c.width, c.height);
+        return preprocessViews(d.data, d.width, d.height, size)[0];
+    };
+    const drawings = await Promise.all(Object.values(svgs).map((svg) => layerMaps(svg, size)));
+    const out = {};
+    for (const [name, [svg, px, bg]] of Object.entries(shots)) {
+        const query = await draw(svg, px, bg);
+        out[name] = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, misfit(query, drawings[i])]));
+    }
+    out.layers = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, drawings[i].layers.length]));
+    return out;
+}"""
+
+
+def paint(svg: str, primary: str, secondary: str | None = None) -> str:
+    """The drawing as a page shows it: antd's #333 parts (or, with no fill, everything) in
+    ``primary``, its #E6E6E6 parts in ``secondary``."""
+    svg = svg.replace('fill="#333"', f'fill="{primary}"').replace("<svg ", f'<svg fill="{primary}" ', 1)
+    return svg.replace('fill="#E6E6E6"', f'fill="{secondary or primary}"')
+
+
+@pytest.mark.parametrize("px", [24, 40])
+def test_a_twotone_tint_outlined_ink_and_a_silhouette_each_find_their_drawing(page, module_page, px):
+    # As the index carries them: with the SVG namespace (antd's inline files have none).
+    svgs = {i: (ANTD / f"{i}.svg").read_text().replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+            for i in HOME}
+    assert 'fill="#E6E6E6"' in svgs["twotone/home"]
+    shots = {
+        "twotone": (paint(svgs["twotone/home"], BLUE, TINT), px, "#ffffff"),
+        "outlined": (paint(svgs["outlined/home"], BLUE), px, "#ffffff"),
+        "filled": (paint(svgs["filled/home"], BLUE), px, "#ffffff"),
+        "outlined-dark": (paint(svgs["outlined/home"], "#e6e6e6"), px, "#141414"),
+    }
+    page.goto(module_page + "/index.html")
+    got = page.evaluate(MISFITS, [svgs, shots, 32])
+    assert got.pop("layers") == {"outlined/home": 1, "filled/home": 1, "twotone/home": 2}
+    tw, out, fill, dark = (got[k] for k in ("twotone", "outlined", "filled", "outlined-dark"))
+    # The tint, 10 % of the blue's ink, is what tells the twotone from the outlined drawing.
+    assert tw["twotone/home"] < tw["outlined/home"] - 5 and tw["twotone/home"] < tw["filled/home"], tw
+    # No tint: the twotone reads as its main paint, the outlined drawing it contains; no better.
+    for q in (out, dark):
+        assert q["twotone/home"] >= q["outlined/home"] - 1 and q["filled/home"] > q["outlined/home"] + 5, q
+    assert fill["filled/home"] < min(fill["outlined/home"], fill["twotone/home"]) - 5, fill
+
+
+def test_a_drawing_of_many_colours_is_not_judged_by_colour(page, module_page):
+    logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M2 2h9v9H2z" fill="#f25022"/>'
+            '<path d="M13 2h9v9h-9z" fill="#7fba00"/><path d="M2 13h9v9H2z" fill="#00a4ef"/></svg>')
+    two = logo.replace('fill="#00a4ef"', 'fill="#f25022"')
+    page.goto(module_page + "/index.html")
+    got = page.evaluate("""async ([logo, two]) => {
+        const { layerMaps } = await import('./variants.js');
+        const [a, b] = [await layerMaps(logo, 32), await layerMaps(two, 32)];
+        return [a, b && b.layers.length];
+    }""", [logo, two])
+    assert got == [None, 2]
+
+
+def test_a_filled_square_is_read_through_the_container_step_as_the_query_is(page, module_page):
+    """filled/linkedin is a blue square with the letters cut out: preprocessing reads such a box as
+    a container and the letters as ink (step 5). Its drawing must be read the same way, or the
+    outlined drawing (the letters' outlines) explains the query better than its own."""
+    ids = ["outlined/linkedin", "filled/linkedin"]
+    svgs = {i: (ANTD / f"{i}.svg").read_text().replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+            for i in ids}
+    shots = {i: (paint(svgs[i], BLUE), 32, "#ffffff") for i in ids}
+    page.goto(module_page + "/index.html")
+    got = page.evaluate(MISFITS, [svgs, shots, 32])
+    for i, other in (ids, ids[::-1]):
+        assert got[i][i] < got[i][other] - 5, got
