@@ -104,3 +104,19 @@ def test_a_filled_square_is_read_through_the_container_step_as_the_query_is(page
     got = page.evaluate(MISFITS, [svgs, shots, 32])
     for i, other in (ids, ids[::-1]):
         assert got[i][i] < got[i][other] - 5, got
+
+
+def test_plain_paths_drawn_directly_match_the_same_drawing_decoded_as_an_image(page, module_page):
+    """Plain filled paths are drawn with Path2D (fast); anything else (here an identity transform)
+    is decoded as an SVG image. Both must give the same layers."""
+    svg = (ANTD / "twotone/home.svg").read_text().replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    wrapped = svg.replace(">", '><g transform="translate(0 0)">', 1).replace("</svg>", "</g></svg>")
+    page.goto(module_page + "/index.html")
+    diff = page.evaluate("""async ([a, b]) => {
+        const { layerMaps } = await import('./variants.js');
+        const [x, y] = [await layerMaps(a, 32), await layerMaps(b, 32)];
+        let worst = 0;
+        x.layers.forEach((layer, i) => layer.forEach((v, p) => { worst = Math.max(worst, Math.abs(v - y.layers[i][p])); }));
+        return [x.layers.length, y.layers.length, worst];
+    }""", [svg, wrapped])
+    assert diff[0] == diff[1] == 2 and diff[2] < 0.05, diff
