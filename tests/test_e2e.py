@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from model_build.localweb import search_images
 from model_build.pipeline import read_index
 
 from .conftest import antd_icons, mkdocs_build, write_site
@@ -192,14 +193,8 @@ def test_the_variant_is_the_one_whose_colours_the_screenshot_shows(icons_page):
         shots[f"filled/home@{size}"] = render_icon(page, svgs["filled/home"], fg="#1677ff", bg="#ffffff", size=size)
     page.goto(f"{base}/icons/")
     page.evaluate("iconsearch.ready()")
-    results = page.evaluate("""async shots => {
-        const out = {};
-        for (const [key, b64] of Object.entries(shots)) {
-            const blob = new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type: 'image/png'});
-            out[key] = await iconsearch.search(blob, 5);
-        }
-        return out;
-    }""", {key: base64.b64encode(png).decode() for key, png in shots.items()})
+    answers = search_images(page, [(png, "image/png") for png in shots.values()])
+    results = {key: a["results"] for key, a in zip(shots, answers)}
     for key, matches in results.items():
         assert matches[0]["id"] == key.split("@")[0], (key, matches)
         assert all(a["score"] >= b["score"] for a, b in zip(matches, matches[1:])), matches
