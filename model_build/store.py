@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -70,19 +71,26 @@ SAMPLES_FORMAT = 2  # 1: x and y only
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import\s*(\([^)]*\)|[^\n#]*)", re.M)
 
 
-def stage_modules(starts: tuple[str, ...], package_dir: Path = PACKAGE_DIR) -> list[str]:
-    """The package's modules that ``starts`` import, directly or not (lazy imports included).
-    A regular expression, not ``ast``: it runs on every build, and parsing was 40 ms of it."""
+def relative_imports(source: str) -> list[str]:
+    """The package's modules that a module's source imports (``from .x import …``, ``from . import
+    x``). A regular expression, not ``ast``: it runs on every build, and parsing was 40 ms of it."""
+    found = []
+    for module, names in _RELATIVE_IMPORT.findall(source):
+        names = [n.split(" as ")[0].strip() for n in names.strip("() \n").split(",")]
+        found += ([module] if module else [n for n in names if n and n != "*"]) + ["__init__"]
+    return found
+
+
+def stage_modules(starts: tuple[str, ...], package_dir: Path = PACKAGE_DIR,
+                  imports: Callable[[str], list[str]] = relative_imports) -> list[str]:
+    """The package's modules that ``starts`` import, directly or not (lazy imports included)."""
     seen, todo = set(), list(starts)
     while todo:
         name = todo.pop()
         if name in seen or not (package_dir / f"{name}.py").exists():
             continue
         seen.add(name)
-        for module, names in _RELATIVE_IMPORT.findall((package_dir / f"{name}.py").read_text()):
-            names = [n.split(" as ")[0].strip() for n in names.strip("() \n").split(",")]
-            todo += [module] if module else [n for n in names if n and n != "*"]
-            todo.append("__init__")
+        todo += imports((package_dir / f"{name}.py").read_text())
     return sorted(seen)
 
 

@@ -67,7 +67,7 @@ function createApi() {
     const drawings = await Promise.all(svgs.map((svg) => (svg ? layerMaps(svg, api.imageSize).catch(() => null) : null)));
     // Only colour is weighed: where no variant has a second paint (eva's fill and outline), the
     // shapes differ and the model's word is better than a drawing's pixel error.
-    if (drawings.some((d) => !d || !d.layers.length) || !drawings.some((d) => d.layers.length > 1)) return;
+    if (drawings.some((d) => !d) || !drawings.some((d) => d.layers.length > 1)) return;
     const misfits = drawings.map((d) => misfit(query, d));
     if (misfits.some((m) => m === null)) return;
     const logits = family.map((c, i) => Math.log(Math.max(scores[c], 1e-9)) - misfits[i] / MODEL_WEIGHT);

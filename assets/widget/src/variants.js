@@ -32,22 +32,27 @@ function channelCoded(svg) {
     }
   }
   if (paints.size > 2) return null;
-  // Darkest paint first (antd: #333 is the primary part, #E6E6E6 the tint), the inherited black
-  // before all: layer 0 is the drawing's main ink.
-  const order = [...paints.keys()].sort((a, b) => luminance(a) - luminance(b));
-  paints.clear();
-  order.forEach((value) => paints.set(value, paints.size + 1));
+  // Darkest paint first (antd: #333 is the primary part, #E6E6E6 the tint), after the inherited
+  // black on channel 0: the first layer is the drawing's main ink.
+  const channel = new Map([...paints.keys()].sort((a, b) => luminance(a) - luminance(b)).map((v, i) => [v, i + 1]));
   for (const el of elements) {
     for (const attr of ['fill', 'stroke']) {
-      if (paints.has(paint(el, attr))) el.setAttribute(attr, CHANNELS[paints.get(paint(el, attr))]);
+      if (channel.has(paint(el, attr))) el.setAttribute(attr, CHANNELS[channel.get(paint(el, attr))]);
     }
   }
-  const inherited = CHANNELS[0];
-  root.setAttribute('color', inherited);
-  if (!root.hasAttribute('fill')) root.setAttribute('fill', inherited);
+  root.setAttribute('color', CHANNELS[0]);
+  if (!root.hasAttribute('fill')) root.setAttribute('fill', CHANNELS[0]);
   root.setAttribute('width', RENDER);
   root.setAttribute('height', RENDER);
-  return { svg: new XMLSerializer().serializeToString(root), root, layers: paints.size + 1 };
+  return { root, layers: channel.size + 1 };
+}
+
+// A RENDER x RENDER canvas, black (no paint on any channel), to draw a channel-coded drawing on.
+function blackCanvas() {
+  const ctx = makeCanvas(RENDER, RENDER).getContext('2d', { willReadFrequently: true });
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, RENDER, RENDER);
+  return ctx;
 }
 
 const PLAIN = new Set(['svg', 'g', 'path', 'title', 'desc']);
@@ -63,9 +68,7 @@ function drawPaths(root) {
   const box = (root.getAttribute('viewBox') || '').trim().split(/[\s,]+/).map(Number);
   if (box.length !== 4 || !box.every(Number.isFinite) || box[2] <= 0 || box[3] <= 0) return null;
   const scale = RENDER / Math.max(box[2], box[3]); // xMidYMid meet
-  const ctx = makeCanvas(RENDER, RENDER).getContext('2d', { willReadFrequently: true });
-  ctx.fillStyle = '#000';
-  ctx.fillRect(0, 0, RENDER, RENDER);
+  const ctx = blackCanvas();
   ctx.setTransform(scale, 0, 0, scale, (RENDER - box[2] * scale) / 2 - box[0] * scale, (RENDER - box[3] * scale) / 2 - box[1] * scale);
   const inherited = (el, attr) => {
     for (let e = el; e && e.nodeType === 1; e = e.parentNode) if (e.hasAttribute(attr)) return e.getAttribute(attr);
@@ -92,16 +95,14 @@ function luminance(colour) {
   return 0.299 * r + 0.587 * g + 0.114 * b;
 }
 
-async function draw(svg) {
+async function drawImage(root) {
+  const svg = new XMLSerializer().serializeToString(root);
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     img.src = url;
     await img.decode();
-    const canvas = makeCanvas(RENDER, RENDER);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, RENDER, RENDER);
+    const ctx = blackCanvas();
     ctx.drawImage(img, 0, 0, RENDER, RENDER);
     return ctx.getImageData(0, 0, RENDER, RENDER).data;
   } finally {
@@ -109,16 +110,17 @@ async function draw(svg) {
   }
 }
 
-/** An icon's drawing as the model sees a query: {layers, union, cores}, each a size x size ink
- * map cropped and scaled like preprocessing crops a query (the box of all layers' ink); a layer
- * per paint, main ink first. Null when it cannot be drawn or has more than two paints. */
+/** An icon's drawing as the model sees a query, each part a size x size ink map: `layers` (one
+ * per paint, main ink first) and their `cores`, cropped to the box of all their ink like a query;
+ * `main` (the first paint alone) and `silhouette` (all paints as one ink) through the query's
+ * own preprocessing. Null when it cannot be drawn or has more than two paints. */
 export function layerMaps(svg, size) {
   const key = `${size}\n${svg}`;
   if (!cache.has(key)) {
     cache.set(key, (async () => {
       const coded = channelCoded(svg);
       if (!coded) return null;
-      const pixels = drawPaths(coded.root) || await draw(coded.svg);
+      const pixels = drawPaths(coded.root) || await drawImage(coded.root);
       const n = RENDER * RENDER;
       const layers = [];
       for (let c = 0; c < coded.layers; c++) {
