@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,16 +82,29 @@ def build_unseen_site() -> Path:
     package = ROOT / "node_modules" / UNSEEN_PACKAGE
     if not package.is_dir():
         sys.exit(f"{package} is missing: run scripts/setup (npm ci installs {UNSEEN_PACKAGE})")
-    UNSEEN_SITE.joinpath("docs").mkdir(parents=True, exist_ok=True)
-    UNSEEN_SITE.joinpath("docs/index.md").write_text(f"# {UNSEEN_PACKAGE}\n")
-    icons = [{"path": str(package / folder), "prefix": prefix} for prefix, folder in UNSEEN_SOURCES]
-    config = {"site_name": UNSEEN_PACKAGE, "theme": {"name": "mkdocs", "highlightjs": False},
+    built = build_site(UNSEEN_SITE, UNSEEN_PACKAGE,
+                       [{"path": str(package / folder), "prefix": prefix} for prefix, folder in UNSEEN_SOURCES])
+    print(f"built {built['site']} in {built['wall_s']:.0f} s", flush=True)
+    return built["site"]
+
+
+def build_site(folder: Path, title: str, icons: list) -> dict:
+    """A small site in ``folder`` with the plugin on ``icons`` (the option's value), built by
+    ``mkdocs build`` in a child process: the built site, the wall time, the child's peak RSS
+    (Linux: the largest process it waited for, as /usr/bin/time reports) and its log."""
+    folder.joinpath("docs").mkdir(parents=True, exist_ok=True)
+    folder.joinpath("docs/index.md").write_text(f"# {title}\n")
+    config = {"site_name": title, "theme": {"name": "mkdocs", "highlightjs": False},
               "plugins": ["search", {"iconsearch": {"icons": icons}}]}
-    UNSEEN_SITE.joinpath("mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    folder.joinpath("mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     t = time.monotonic()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(UNSEEN_SITE / "mkdocs.yml")], check=True)
-    print(f"built {UNSEEN_SITE / 'site'} in {time.monotonic() - t:.0f} s", flush=True)
-    return UNSEEN_SITE / "site"
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(folder / "mkdocs.yml")],
+                          capture_output=True, text=True)
+    wall = time.monotonic() - t
+    if proc.returncode:
+        sys.exit(f"mkdocs build of {folder} failed:\n{proc.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"site": folder / "site", "wall_s": round(wall, 1), "peak_rss_mb": round(peak), "log": proc.stderr}
 
 
 def package_version(name: str) -> str:
@@ -182,9 +196,6 @@ def main() -> int:
     ap.add_argument("--name", help="results name (default: the site's folder, or unseen-<package>)")
     ap.add_argument("--save-queries", type=Path, help="also write the query images here, to look at")
     args = ap.parse_args()
-
-    from playwright.sync_api import sync_playwright
-
     site = build_unseen_site() if args.unseen else args.site.resolve()
     name = args.name or (f"unseen-{UNSEEN_PACKAGE}" if args.unseen else site.parent.name)
     index_file = next((site / "assets/iconsearch").glob("index-*.json"), None)
@@ -196,28 +207,8 @@ def main() -> int:
     print(f"{len(icons)} icons ({from_files} read from their source files), variants {variants}; "
           f"{args.count} queries per variant x scenario x seed", flush=True)
 
-    per_seed, ms = {}, []
-    base, server = serve(site)
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        page = browser.new_page()
-        page.goto(f"{base}/{args.page}")
-        page.evaluate("iconsearch.ready()")
-        backend = page.evaluate("iconsearch.backend")
-        for seed in args.seeds:
-            t = time.monotonic()
-            queries = make_queries(icons, args.count, seed, args.scenarios, name_of)
-            made = time.monotonic() - t
-            answers = search_images(page, [(q.data, q.mime) for q in queries])
-            per_seed[seed] = tally(queries, answers)
-            ms += [a["ms"] for a in answers]
-            n, top1 = per_seed[seed]["all|all"][:2]
-            print(f"seed {seed}: {len(queries)} queries made in {made:.0f} s, searched in "
-                  f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %", flush=True)
-            if args.save_queries:
-                save_queries(args.save_queries / f"seed-{seed}", queries, answers)
-        browser.close()
-    server.shutdown()
+    per_seed, ms, backend = search_queries(site, args.page, icons, args.count, args.seeds, args.scenarios,
+                                           args.save_queries)
 
     summary = summarize(per_seed)
     model = next((site / "assets/iconsearch").glob("model-*.json"), None)
@@ -231,6 +222,38 @@ def main() -> int:
     print(f"search median {result['search_ms_median']} ms on {backend}")
     print(f"saved {save(f'realworld-{name}', result)}")
     return 0
+
+
+def search_queries(site: Path, page_path: str, icons, count: int, seeds, scenarios, save_to: Path | None = None):
+    """Make ``count`` queries per variant x scenario for each seed, search them through the built
+    page in headless Chromium: ``(tally per seed, each search's ms, the TF.js backend)``."""
+    from playwright.sync_api import sync_playwright
+
+    per_seed, ms = {}, []
+    base, server = serve(site)
+    try:
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            page = browser.new_page()
+            page.goto(f"{base}/{page_path}")
+            page.evaluate("iconsearch.ready()")
+            backend = page.evaluate("iconsearch.backend")
+            for seed in seeds:
+                t = time.monotonic()
+                queries = make_queries(icons, count, seed, scenarios, name_of)
+                made = time.monotonic() - t
+                answers = search_images(page, [(q.data, q.mime) for q in queries])
+                per_seed[seed] = tally(queries, answers)
+                ms += [a["ms"] for a in answers]
+                n, top1 = per_seed[seed]["all|all"][:2]
+                print(f"seed {seed}: {len(queries)} queries made in {made:.0f} s, searched in "
+                      f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %", flush=True)
+                if save_to:
+                    save_queries(save_to / f"seed-{seed}", queries, answers)
+            browser.close()
+    finally:
+        server.shutdown()
+    return per_seed, ms, backend
 
 
 def save_queries(folder: Path, queries, answers) -> None:

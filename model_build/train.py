@@ -74,15 +74,17 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # On the backbone, light dropout: a build's few epochs underfit more than they overfit
     # (0.3/0.2, as in pretraining from scratch, cost ~1 point of validation accuracy).
     head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2))
-    images = inputs = (x.astype(np.float32) / 255.0)[..., None]
     if backbone:
         copy_weights(backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
         head_model.get_layer("embedding").set_weights(backbone.embedding)
-        inputs = features(trunk_model, images)
-        fit_model = head_model
+    # Tensors made once, read a batch at a time (``batches``): the ink maps stay uint8, a quarter
+    # of their float copy; features are written straight into one tensor, never copied.
+    images, labels = tf.constant(x), tf.constant(y)
+    if backbone:
+        inputs, fit_model = features(tf, trunk_model, x), head_model
     else:
-        fit_model = classifier(keras, trunk_model, head_model)
+        inputs, fit_model = images, classifier(keras, trunk_model, head_model)
     train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
     # Tiny sets (a handful of icons) get repeated so each epoch has enough steps for the
     # optimizer and BatchNorm's moving statistics to settle.
@@ -92,7 +94,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
              "the head on the pretrained backbone" if backbone else "from scratch",
              f"{len(train_idx):,}", f"{len(val_idx):,}", classes, hp.train_epochs,
              f"{fit_model.count_params():,}")
-    fit = functools.partial(_fit, tf, keras, y=y, fit_idx=fit_idx, val_idx=val_idx, classes=classes, hp=hp)
+    fit = functools.partial(_fit, tf, keras, labels=labels, fit_idx=fit_idx, val_idx=val_idx, classes=classes, hp=hp)
     history = fit(fit_model, inputs, hp.learning_rate, hp.train_epochs)
     model = classifier(keras, trunk_model, head_model)
     if backbone and hp.finetune_epochs:
@@ -102,7 +104,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
         history = fit(model, images, hp.finetune_learning_rate, hp.finetune_epochs, top5=False, validate=False)
         fit_model, inputs = model, images
-    probs = fit_model.predict(inputs[val_idx], batch_size=1024, verbose=0) if len(val_idx) \
+    probs = fit_model.predict(batches(tf, inputs, labels, val_idx, 1024), verbose=0) if len(val_idx) \
         else np.zeros((0, classes))
     pred = probs.argmax(axis=1)
     truth = y[val_idx]
@@ -120,7 +122,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                        len(x), seconds, confusions(truth, pred))
 
 
-def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_idx, val_idx, classes, hp,
+def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels, fit_idx, val_idx, classes, hp,
          top5: bool = True, validate: bool = True):
     """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss) and fit it.
     (``top5=False`` for fine-tuning: the metric costs ~10 % of an epoch there, and the final
@@ -133,10 +135,27 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, y, fit_
         + ([keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")] if top5 else []),
     )
     return model.fit(
-        inputs[fit_idx], y[fit_idx], batch_size=hp.batch_size, epochs=epochs,
-        validation_data=(inputs[val_idx], y[val_idx]) if len(val_idx) and validate else None,
-        verbose=0, callbacks=[_epoch_logger(keras, epochs)], shuffle=True,
+        batches(tf, inputs, labels, fit_idx, hp.batch_size, shuffle_seed=hp.seed), epochs=epochs,
+        validation_data=batches(tf, inputs, labels, val_idx, 1024) if len(val_idx) and validate else None,
+        verbose=0, callbacks=[_epoch_logger(keras, epochs)],
     )
+
+
+def batches(tf, source, labels, idx: np.ndarray, size: int, shuffle_seed: int | None = None):
+    """``(source[idx], labels[idx])`` in batches; uint8 ink maps become S x S x 1 floats in [0, 1]
+    a batch at a time. (Given arrays, Keras kept a float copy of the tiled training set and
+    another one of its own: ~1 GB of the peak for 831 icons.)"""
+    ds = tf.data.Dataset.from_tensor_slices(tf.constant(idx, tf.int64))
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(idx), seed=shuffle_seed, reshuffle_each_iteration=True)
+    ink = source.dtype == tf.uint8
+
+    @tf.autograph.experimental.do_not_convert  # plain tensor code: nothing to convert (autograph
+    def gather(i):                             # would write a temporary file of it per build)
+        got = tf.gather(source, i)
+        return (tf.cast(got, tf.float32)[..., None] / 255.0 if ink else got), tf.gather(labels, i)
+
+    return ds.batch(size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
 
 
 def _smoothed_sparse_loss(tf, keras, classes: int, smoothing: float):
@@ -150,13 +169,16 @@ def _smoothed_sparse_loss(tf, keras, classes: int, smoothing: float):
     return loss
 
 
-def features(trunk_model, inputs: np.ndarray, chunk: int = 8192) -> np.ndarray:
-    """The frozen trunk's output for every sample, computed once (training then never runs it)."""
-    out = np.empty((len(inputs), trunk_model.output_shape[-1]), np.float32)
-    progress = Progress(log, "backbone features", len(inputs), " samples")
-    for i in range(0, len(inputs), chunk):
-        out[i:i + chunk] = trunk_model.predict(inputs[i:i + chunk], batch_size=1024, verbose=0)
-        progress.update(min(len(inputs), i + chunk))
+def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048):
+    """The frozen trunk's output for every sample of ``x`` (uint8 ink maps), computed once
+    (training then never runs it), written into one tensor a chunk at a time."""
+    out = tf.Variable(tf.zeros((len(x), trunk_model.output_shape[-1])), trainable=False)
+    run = tf.function(lambda batch: trunk_model(tf.cast(batch, tf.float32)[..., None] / 255.0, training=False),
+                      reduce_retracing=True, autograph=False)
+    progress = Progress(log, "backbone features", len(x), " samples")
+    for i in range(0, len(x), chunk):
+        out[i:i + chunk].assign(run(x[i:i + chunk]))
+        progress.update(min(len(x), i + chunk))
     progress.finish()
     return out
 

@@ -1,0 +1,56 @@
+"""Training reads its samples a batch at a time (uint8 ink maps, never a float copy of the set):
+the batches and the features are the samples, whole and unchanged."""
+
+import numpy as np
+
+from model_build.network import Arch, trunk
+from model_build.train import batches, features, import_tf
+
+
+def _samples(n=300, size=32, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, size, size), dtype=np.uint8), rng.integers(0, 7, n).astype(np.int32)
+
+
+def _epoch(ds):
+    xs, ys = zip(*((x.numpy(), y.numpy()) for x, y in ds))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def test_batches_are_the_samples_as_floats_each_once_an_epoch_reshuffled():
+    tf, _ = import_tf()
+    x, y = _samples()
+    idx = np.arange(10, 300)  # a training split: 0-9 held out
+    ds = batches(tf, tf.constant(x), tf.constant(y), idx, 64, shuffle_seed=3)
+    first, first_y = _epoch(ds)
+    second, _ = _epoch(ds)
+    assert first.shape == (290, 32, 32, 1) and first.dtype == np.float32
+    # Every sample once, as x / 255 beside its own label: find each batch row's sample by its pixels.
+    expected = (x[idx].astype(np.float32) / 255.0)[..., None]
+    order = {row.tobytes(): i for i, row in zip(idx, expected)}
+    seen = [order[row.tobytes()] for row in first]
+    assert sorted(seen) == list(idx)
+    np.testing.assert_array_equal(first_y, y[seen])
+    assert not np.array_equal(first, second)  # a new order each epoch
+    np.testing.assert_array_equal(_epoch(batches(tf, tf.constant(x), tf.constant(y), idx, 64, shuffle_seed=3))[0],
+                                  first)  # and the same orders from the same seed
+
+
+def test_batches_without_a_seed_keep_the_order_and_features_pass_through():
+    tf, _ = import_tf()
+    feats = np.random.default_rng(1).random((50, 12)).astype(np.float32)
+    y = np.arange(50, dtype=np.int32)
+    got, got_y = _epoch(batches(tf, tf.constant(feats), tf.constant(y), np.arange(5, 50), 16))
+    np.testing.assert_array_equal(got, feats[5:])
+    np.testing.assert_array_equal(got_y, y[5:])
+
+
+def test_features_are_the_trunks_output_for_every_sample():
+    tf, keras = import_tf()
+    arch = Arch()
+    model = trunk(keras, arch, for_training=True)
+    x, _ = _samples(70)
+    got = features(tf, model, x, chunk=32).numpy()  # chunks that do not divide the set
+    want = model.predict((x.astype(np.float32) / 255.0)[..., None], verbose=0)
+    assert got.shape == (70, arch.features) and np.abs(want).max() > 0
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
