@@ -3,6 +3,7 @@ latency and accuracy on screenshots made the way real UIs show icons.
 
     .venv/bin/python benchmarks/material_sets.py [--sets material fontawesome octicons simple]
                                                  [--count 100] [--seeds 1 2 3] [--warm]
+                                                 [--option training_finetune_epochs=0] [--name NAME]
 
 Builds a site with ``icons: [{material: <set>}, ...]`` in benchmarks/results/material-site-<sets>/
 (cold: its iconsearch cache is deleted first, unless ``--warm``), reads each stage's time from the
@@ -21,6 +22,8 @@ import re
 import shutil
 import sys
 from pathlib import Path
+
+import yaml
 
 from _common import RESULTS, median, save
 from realworld import build_site, print_table, search_queries, summarize
@@ -69,13 +72,17 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=100, help="queries per scenario, per seed")
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--warm", action="store_true", help="keep the site's iconsearch cache (default: cold)")
+    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                    help="a plugin option for the build, e.g. training_finetune_epochs=0 (repeatable)")
+    ap.add_argument("--name", help="results name (default: the sets, joined by -)")
     args = ap.parse_args()
-    name = "-".join(args.sets)
+    options = {k: yaml.safe_load(v) for k, _, v in (o.partition("=") for o in args.option)}
+    name = args.name or "-".join(args.sets)
     folder = RESULTS / f"material-site-{name}"
     if not args.warm:
         shutil.rmtree(folder / ".cache", ignore_errors=True)
     built = build_site(folder, f"Material for MkDocs icons: {', '.join(args.sets)}",
-                       [{"material": s} for s in args.sets])
+                       [{"material": s} for s in args.sets], options)
     site = built["site"]
     index_name = next((site / "assets/iconsearch").glob("index-*.json")).name
     index = read_index(site / "assets/iconsearch", index_name)
@@ -89,7 +96,7 @@ def main() -> int:
     icons = [(i["id"], "-", i["svg"]) for i in index["icons"]]
     per_seed, ms, backend = search_queries(site, "icons/", icons, args.count, args.seeds, list(SCENARIOS))
     summary = summarize(per_seed)
-    result = {"sets": args.sets, "icons": len(icons), "classes": len(index["classes"]),
+    result = {"sets": args.sets, "options": options, "icons": len(icons), "classes": len(index["classes"]),
               "cache": "warm" if args.warm else "cold", "build": build,
               "validation": {"top1": manifest["val_accuracy"], "top5": manifest["val_top5"],
                              "samples": manifest["samples"]},

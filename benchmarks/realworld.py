@@ -88,14 +88,15 @@ def build_unseen_site() -> Path:
     return built["site"]
 
 
-def build_site(folder: Path, title: str, icons: list) -> dict:
-    """A small site in ``folder`` with the plugin on ``icons`` (the option's value), built by
+def build_site(folder: Path, title: str, icons: list, options: dict | None = None) -> dict:
+    """A small site in ``folder`` with the plugin on ``icons`` (the option's value, and any other
+    plugin ``options``), built by
     ``mkdocs build`` in a child process: the built site, the wall time, the child's peak RSS
     (Linux: the largest process it waited for, as /usr/bin/time reports) and its log."""
     folder.joinpath("docs").mkdir(parents=True, exist_ok=True)
     folder.joinpath("docs/index.md").write_text(f"# {title}\n")
     config = {"site_name": title, "theme": {"name": "mkdocs", "highlightjs": False},
-              "plugins": ["search", {"iconsearch": {"icons": icons}}]}
+              "plugins": ["search", {"iconsearch": {"icons": icons, **(options or {})}}]}
     folder.joinpath("mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     t = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(folder / "mkdocs.yml")],
