@@ -21,7 +21,7 @@ def test_batches_are_the_samples_as_floats_each_once_an_epoch_reshuffled():
     tf, _ = import_tf()
     x, y = _samples()
     idx = np.arange(10, 300)  # a training split: 0-9 held out
-    ds = batches(tf, tf.constant(x), tf.constant(y), idx, 64, shuffle_seed=3)
+    ds = batches(tf, x, y, idx, 64, shuffle_seed=3)
     first, first_y = _epoch(ds)
     second, _ = _epoch(ds)
     assert first.shape == (290, 32, 32, 1) and first.dtype == np.float32
@@ -32,7 +32,7 @@ def test_batches_are_the_samples_as_floats_each_once_an_epoch_reshuffled():
     assert sorted(seen) == list(idx)
     np.testing.assert_array_equal(first_y, y[seen])
     assert not np.array_equal(first, second)  # a new order each epoch
-    np.testing.assert_array_equal(_epoch(batches(tf, tf.constant(x), tf.constant(y), idx, 64, shuffle_seed=3))[0],
+    np.testing.assert_array_equal(_epoch(batches(tf, x, y, idx, 64, shuffle_seed=3))[0],
                                   first)  # and the same orders from the same seed
 
 
@@ -40,8 +40,8 @@ def test_batches_without_a_seed_keep_the_order_and_features_pass_through():
     tf, _ = import_tf()
     feats = np.random.default_rng(1).random((50, 12)).astype(np.float32)
     y = np.arange(50, dtype=np.int32)
-    got, got_y = _epoch(batches(tf, tf.constant(feats), tf.constant(y), np.arange(5, 50), 16))
-    np.testing.assert_array_equal(got, feats[5:])
+    got, got_y = _epoch(batches(tf, feats.astype(np.float16), y, np.arange(5, 50), 16))
+    np.testing.assert_array_equal(got, feats[5:].astype(np.float16).astype(np.float32))
     np.testing.assert_array_equal(got_y, y[5:])
 
 
@@ -50,7 +50,7 @@ def test_features_are_the_trunks_output_for_every_sample():
     arch = Arch()
     model = trunk(keras, arch, for_training=True)
     x, _ = _samples(70)
-    got = features(tf, model, x, chunk=32).numpy()  # chunks that do not divide the set
+    got = features(tf, model, x, chunk=32).astype(np.float32)  # chunks that do not divide the set
     want = model.predict((x.astype(np.float32) / 255.0)[..., None], verbose=0)
     assert got.shape == (70, arch.features) and np.abs(want).max() > 0
-    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(got, want, rtol=2e-3, atol=1e-3 * np.abs(want).max())  # float16
