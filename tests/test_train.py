@@ -4,7 +4,7 @@ the batches and the features are the samples, whole and unchanged."""
 import numpy as np
 
 from model_build.network import Arch, trunk
-from model_build.train import batches, features, import_tf
+from model_build.train import batches, features, import_tf, ranked
 
 
 def _samples(n=300, size=32, seed=0):
@@ -54,3 +54,12 @@ def test_features_are_the_trunks_output_for_every_sample():
     want = model.predict((x.astype(np.float32) / 255.0)[..., None], verbose=0)
     assert got.shape == (70, arch.features) and np.abs(want).max() > 0
     np.testing.assert_allclose(got, want, rtol=2e-3, atol=1e-3 * np.abs(want).max())  # float16
+
+
+def test_ranked_gives_each_samples_best_and_top_k_a_batch_at_a_time():
+    tf, _ = import_tf()
+    probs = np.random.default_rng(2).random((37, 9)).astype(np.float32)
+    data = batches(tf, probs, np.zeros(37, np.int32), np.arange(37), 8)  # uneven batches
+    best, top = ranked(lambda x, training: x, data, 5)  # a "model" that returns its input
+    np.testing.assert_array_equal(best, probs.argmax(axis=1))
+    np.testing.assert_array_equal(np.sort(top, axis=1), np.sort(np.argsort(-probs, axis=1)[:, :5], axis=1))
