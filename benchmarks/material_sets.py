@@ -26,19 +26,15 @@ from pathlib import Path
 import yaml
 
 from _common import RESULTS, median, save
+from cold_build import STAGES as COLD_BUILD_STAGES
 from realworld import build_site, print_table, search_queries, summarize
 from scenes import SCENARIOS
 
 from model_build.pipeline import read_index
 from model_build.sources import MATERIAL_SETS
 
-# Stage times the build log gives, in the order they run.
-STAGES = {
-    "check_s": r"drew each of the [\d,]+ icons once to check them in ([\d.]+) s",
-    "screenshots_s": r"screenshots: [\d,]+ crops in ([\d.]+) s",
-    "backbone_features_s": r"backbone features: [\d,]+ samples in ([\d.]+) s",
-    "training_s": r"training done in ([\d.]+) s",
-}
+# Stage times the build log gives: cold_build.py's, and the drawing check before them.
+STAGES = {"check_s": r"drew each of the [\d,]+ icons once to check them in ([\d.]+) s", **COLD_BUILD_STAGES}
 
 
 def stage_times(log: str, wall: float) -> dict:

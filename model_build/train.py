@@ -78,9 +78,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         copy_weights(backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
         head_model.get_layer("embedding").set_weights(backbone.embedding)
-    # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink maps
-    # as uint8, features as float16; TensorFlow never holds a copy of the set.
-    if backbone:
+        # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink
+        # maps as uint8, features as float16; TensorFlow never holds a copy of the set.
         inputs, fit_model = features(tf, trunk_model, x), head_model
     else:
         inputs, fit_model = x, classifier(keras, trunk_model, head_model)
@@ -191,12 +190,13 @@ def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048) -> np.ndarray:
     (training then never runs it). Kept as float16: half the memory (6 GB as float32 for 14,342
     icons), and the head reads them as float32."""
     out = np.empty((len(x), trunk_model.output_shape[-1]), np.float16)
-    run = tf.function(lambda batch: trunk_model(tf.cast(batch, tf.float32)[..., None] / 255.0, training=False),
-                      reduce_retracing=True, autograph=False)
+    run = tf.function(lambda batch: trunk_model(batch, training=False), reduce_retracing=True, autograph=False)
     progress = Progress(log, "backbone features", len(x), " samples")
-    for i in range(0, len(x), chunk):
-        out[i:i + chunk] = run(x[i:i + chunk]).numpy()
-        progress.update(min(len(x), i + chunk))
+    i = 0
+    for batch, _ in batches(tf, x, np.zeros(len(x), np.int32), np.arange(len(x)), chunk):
+        out[i:i + len(batch)] = run(batch).numpy()
+        i += len(batch)
+        progress.update(i)
     progress.finish()
     return out
 
