@@ -3,6 +3,8 @@
     mkdocs-iconsearch build [-f mkdocs.yml]          train (or find) the model in the cache: for CI
     mkdocs-iconsearch evaluate SHOTS [-f mkdocs.yml] search each screenshot in SHOTS with it
     mkdocs-iconsearch confusions [-f mkdocs.yml]     the icon pairs its validation confused most
+    mkdocs-iconsearch duplicates [-f mkdocs.yml] [--threshold 0.9] [--json]
+                                                     identical icons and near-duplicates
 
 ``evaluate`` expects files named by the icon they show: ``SHOTS/outlined/home.png``, or
 ``SHOTS/outlined/home--2.png`` for more than one (the part after ``--`` is ignored). It runs the
@@ -20,8 +22,10 @@ from pathlib import Path
 
 from model_build import LOGGER_NAME
 
+from model_build.lookalikes import text as lookalike_text
+
 from .plugin import EXPECTED
-from .site_model import site_model
+from .site_model import lookalikes, site_model
 
 log = logging.getLogger(LOGGER_NAME)
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -35,11 +39,16 @@ def main(argv: list[str] | None = None) -> int:
         "build": sub.add_parser("build", help="train the model into the cache, or find it there (for CI caches)"),
         "evaluate": sub.add_parser("evaluate", help="search a folder of screenshots named by icon id; top-1/top-5"),
         "confusions": sub.add_parser("confusions", help="the icon pairs most confused in validation"),
+        "duplicates": sub.add_parser("duplicates", help="icons that draw the same pixels, and near-duplicates"),
     }
     for command in commands.values():
         command.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml")
     commands["evaluate"].add_argument("shots", type=Path, help="folder of screenshots: <icon id>[--n].png")
     commands["evaluate"].add_argument("--top", type=int, default=5, help="matches asked for per screenshot")
+    commands["duplicates"].add_argument("--threshold", type=float, default=None,
+                                        help="similarity from which two icons count as near-duplicates (0-1; "
+                                             "default: the site's lookalikes_threshold, 0.9)")
+    commands["duplicates"].add_argument("--json", action="store_true", help="print JSON instead of lines")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     from mkdocs.exceptions import MkDocsException
@@ -50,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"cache_entry": str(site.model.folder), **site.model.manifest}, indent=1))
         elif args.command == "confusions":
             _print_confusions(site.model)
+        elif args.command == "duplicates":
+            found = lookalikes(site.model, config.lookalikes_threshold if args.threshold is None else args.threshold)
+            print(json.dumps(found, indent=1) if args.json else lookalike_text(found))
         else:
             result = evaluate(site, args.shots, args.top, config.browser_path)
             print(json.dumps(result, indent=1))

@@ -5,6 +5,7 @@ from mkdocs.config.base import Config
 
 from model_build.hparams import BACKBONES, HParams
 from model_build.limits import Limits
+from model_build.lookalikes import DEFAULT_THRESHOLD
 
 _DEFAULTS = HParams()
 _LIMITS = Limits()
@@ -25,6 +26,11 @@ class IconsearchConfig(Config):
     cache_dir = opt.Type(str, default=".cache/plugin/iconsearch")
     # The widget's language (en, zh, de, fr, es, ja); unset: the theme's language, else English.
     language = opt.Optional(opt.Type(str))
+    # A page listing icons that draw the same pixels and near-duplicates side by side, for
+    # maintainers (e.g. `icons/lookalikes/`); unset: none. `mkdocs-iconsearch duplicates` prints it.
+    lookalikes_page = opt.Optional(opt.Type(str))
+    # Similarity (0-1, the model's) from which two icons count as near-duplicates.
+    lookalikes_threshold = opt.Type((int, float), default=DEFAULT_THRESHOLD)
     # A Chromium or Chrome executable; found automatically when unset.
     browser_path = opt.Optional(opt.Type(str))
 
@@ -32,6 +38,9 @@ class IconsearchConfig(Config):
     training_image_size = opt.Type(int, default=_DEFAULTS.image_size)
     # Labelled screenshots taken of each icon (more: slower builds, better accuracy).
     training_samples_per_icon = opt.Type(int, default=_DEFAULTS.samples_per_icon)
+    # Hand-drawn-looking samples of each icon, for search by sketch (0: none; sketches then
+    # find little).
+    training_sketches_per_icon = opt.Type(int, default=_DEFAULTS.sketches_per_icon)
     # Epochs of training; unset: 4 for the head on the backbone, 8 from scratch.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":

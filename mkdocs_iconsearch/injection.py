@@ -59,11 +59,12 @@ def generated_page(title: str = "Icons") -> str:
 
 def copy_site_files(bundle_dir: Path, model_dir: Path, manifest: dict, site_dir: Path,
                     snippets: tuple[str, bytes] | None = None) -> Path:
-    """The widget bundle (JS, CSS, wasm), this model's files (the index and drawings too) and the snippets, into
+    """The widget bundle (JS, CSS, wasm), this model's files (the index, neighbours and drawings too) and the snippets, into
     ``site_dir/assets/iconsearch``."""
     dest = Path(site_dir) / SITE_DIR
     shutil.copytree(bundle_dir, dest, dirs_exist_ok=True)
-    for name in (manifest["model"], manifest["weights"], manifest["index"], *manifest.get("svgs", [])):
+    for name in (manifest["model"], manifest["weights"], manifest["index"], *manifest.get("svgs", []),
+                 *filter(None, [manifest.get("similar")])):
         shutil.copy2(model_dir / name, dest / name)
     if snippets:
         (dest / snippets[0]).write_bytes(snippets[1])

@@ -15,13 +15,15 @@ from model_build import LOGGER_NAME
 from model_build.backbone import BackboneError
 from model_build.browser import BrowserFailed, BrowserNotFound
 from model_build.icons import IconSetError
+from model_build.lookalikes import page as lookalike_page
+from model_build.pipeline import read_index
 from model_build.resources import widget_bundle_dir
 from model_build.sources import watched_path
 from model_build.store import UNWRITABLE, CacheWriteError
 
 from .config import IconsearchConfig
 from .injection import MARKER_LINE, SITE_DIR, copy_site_files, generated_page, head_tags, widget_html
-from .site_model import OptionError, SiteModel, read_options, site_model
+from .site_model import OptionError, SiteModel, lookalikes, read_options, site_model
 
 log = logging.getLogger(LOGGER_NAME)
 # Failures the user can fix: their messages name the thing and the fix.
@@ -76,6 +78,10 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.sources, self.limits = read_options(self.config)
         self.page_sources = _page_sources(self.config.page)
+        self.lookalikes_page = (_page_sources(self.config.lookalikes_page) or (None,))[0]
+        if not 0 < self.config.lookalikes_threshold <= 1:
+            raise OptionError(f"option `lookalikes_threshold` must be above 0 and at most 1, not "
+                              f"{self.config.lookalikes_threshold!r}")
         theme = config.theme
         self.language = str(self.config.language or theme.get("language") or theme.get("locale") or "en")
 
@@ -86,15 +92,26 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
 
     @reported
     def on_files(self, files, config):
-        if not self.config.enabled or not self.page_sources:
+        if not self.config.enabled:
             return files
-        if not any(files.get_file_from_path(src) for src in self.page_sources):
+        if self.page_sources and not any(files.get_file_from_path(src) for src in self.page_sources):
             files.append(File.generated(config, self.page_sources[0], content=generated_page()))
+        if self.lookalikes_page and files.get_file_from_path(self.lookalikes_page):
+            log.warning("iconsearch: the docs have a page %s already, so no look-alikes page is generated there: "
+                        "set `lookalikes_page` to another path", self.lookalikes_page)
+        elif self.lookalikes_page:
+            model = self.site.model
+            found = lookalikes(model, self.config.lookalikes_threshold)
+            svgs = {i["id"]: i.get("svg", "") for i in read_index(model.folder, model.manifest["index"])["icons"]}
+            files.append(File.generated(config, self.lookalikes_page, content=lookalike_page(found, svgs)))
         return files
 
     @reported
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
+            return markdown
+        if page.file.src_uri == self.lookalikes_page:  # the widget's stylesheet lays it out
+            self.widget_pages.add(page.file.src_uri)
             return markdown
         marked = MARKER_LINE.search(markdown)
         if not marked and page.file.src_uri not in self.page_sources:

@@ -7,11 +7,14 @@ drives the other's code (the CLI runs no MkDocs hook).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from pathlib import Path
 
 from model_build import LOGGER_NAME
 from model_build.icons import IconSetError
+from model_build.lookalikes import report
+from model_build.pipeline import read_index
 from model_build.sources import Source, parse_sources, scan_sources
 from model_build.store import ModelStore, StoredModel
 
@@ -43,6 +46,17 @@ def read_options(cfg: IconsearchConfig):
         raise OptionError(str(exc)) from None
     except ValueError as exc:
         raise OptionError(f"option {exc}") from None
+
+
+def lookalikes(model: StoredModel, threshold: float) -> dict:
+    """The model's identical icons and near-duplicates (``model_build.lookalikes.report``)."""
+    if not model.manifest.get("similar"):
+        raise OptionError("this model was built before look-alikes existed: rebuild it (delete the cache_dir)")
+    index = read_index(model.folder, model.manifest["index"])
+    try:
+        return report(index, json.loads((model.folder / model.manifest["similar"]).read_text()), threshold)
+    except ValueError as exc:
+        raise OptionError(str(exc)) from None
 
 
 def site_model(cfg: IconsearchConfig, root: Path, sources: list[Source] | None = None, limits=None) -> SiteModel:

@@ -12,6 +12,7 @@ MIN_CELL_PX = 24
 class HParams:
     image_size: int = 32  # the model's input: S x S ink map
     samples_per_icon: int = 80
+    sketches_per_icon: int = 10  # hand-drawn-looking samples too (search by sketch); 0: none
     # "builtin": train only a head on the pretrained backbone shipped in the package (fast);
     # "none": train the whole network from scratch on this icon set (slow, no pretraining).
     backbone: str = "builtin"
@@ -32,7 +33,7 @@ class HParams:
         ``training_<name>``; the same words serve ``iconsearch-model build --<name>``)."""
         if self.backbone not in BACKBONES:
             raise ValueError(f"training_backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
-        least = {"image_size": 8, "samples_per_icon": 2, "epochs": 1, "finetune_epochs": 0, "batch_size": 1,
+        least = {"image_size": 8, "samples_per_icon": 2, "sketches_per_icon": 0, "epochs": 1, "finetune_epochs": 0, "batch_size": 1,
                  "grid": 1, "cell_px": MIN_CELL_PX, "hidpi_cell_px": MIN_CELL_PX}  # cells: a 12 px icon and margins
         for name, low in least.items():
             value = getattr(self, name)

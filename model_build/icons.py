@@ -308,6 +308,36 @@ def _attr(s: str) -> str:
 # An explicit paint colour: (attribute, #hex).
 COLOUR_ATTR = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
 
+# Variant words that names carry: icons whose names differ only by one are variants of one icon
+# (antd's outlined/home and filled/home, eva's home and home-outline). Written into the index,
+# where the widget reads it (one pattern for both languages).
+VARIANT_SUFFIX = re.compile(r"-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$")
+
+
+def family(icon_id: str) -> str:
+    """The name an icon shares with its variants: ``outlined/home`` -> ``home``."""
+    return VARIANT_SUFFIX.sub("", icon_id.rsplit("/", 1)[-1])
+
+
+def canonical(icons: list[Icon]) -> list[int]:
+    """Per icon, its family's outlined member (an id with "outline" in it), else its first:
+    what a sketch of any of them is labelled as (a sketch shows outlines)."""
+    canon: dict[str, int] = {}
+    for i, icon in enumerate(icons):
+        key = family(icon.id)
+        if key not in canon or ("outline" in icon.id and "outline" not in icons[canon[key]].id):
+            canon[key] = i
+    return [canon[family(icon.id)] for icon in icons]
+
+
+def sketch_sources(icons: list[Icon]) -> list[int]:
+    """Per icon, the icon its sketches draw: itself, unless it has two paints (antd's TwoTone),
+    whose outlines, drawn and labelled as its outlined sibling, would teach the model that a
+    TwoTone's screenshot is that sibling: then its family's outlined member."""
+    canon = canonical(icons)
+    return [canon[i] if len({c.lower() for _, c in COLOUR_ATTR.findall(icon.inner)}) > 1 else i
+            for i, icon in enumerate(icons)]
+
 
 def drawing_key(icon: Icon) -> str:
     """Equal for icons that draw the same pixels whatever their ids (colours compared by rank)."""

@@ -48,13 +48,13 @@ def serve(root: Path, mounts: dict[str, Path] | None = None) -> tuple[str, http.
 
 # Each image (base64 and MIME type) through ``window[api].search``: its matches and the time it
 # took, or the error's message and class name (``QueryError``: a refused query).
-SEARCH_JS = """async ({images, k, api}) => {
+SEARCH_JS = """async ({images, k, api, options}) => {
     const out = [];
     for (const q of images) {
         const blob = new Blob([Uint8Array.from(atob(q.b64), c => c.charCodeAt(0))], {type: q.mime});
         const t = performance.now();
         try {
-            const results = await window[api].search(blob, k);
+            const results = await window[api].search(blob, k, options || undefined);
             out.push({ms: performance.now() - t, results});
         } catch (err) {
             out.push({ms: performance.now() - t, results: [], error: err.message, kind: err.name});
@@ -65,15 +65,16 @@ SEARCH_JS = """async ({images, k, api}) => {
 
 
 def search_images(page, images: list[tuple[bytes, str]], k: int = 5, api: str = "iconsearch",
-                  batch: int = 200, strict: bool = True) -> list[dict]:
+                  batch: int = 200, strict: bool = True, options: dict | None = None) -> list[dict]:
     """``images``: (bytes, MIME type) pairs, searched in the page's ``window[api]`` (the widget's
     ``iconsearch``, or a peer with the same ``search``); one ``{ms, results[, error, kind]}`` each.
+    ``options``: search's third argument (``{"sketch": True}``: drawings).
     ``strict``: a search that fails raises (a benchmark must not count a broken model's quick
     failures as misses and timings), else its ``error`` is in the answer."""
     answers = []
     for start in range(0, len(images), batch):
         payload = [{"b64": base64.b64encode(data).decode(), "mime": mime} for data, mime in images[start:start + batch]]
-        answers += page.evaluate(SEARCH_JS, {"images": payload, "k": k, "api": api})
+        answers += page.evaluate(SEARCH_JS, {"images": payload, "k": k, "api": api, "options": options})
     failed = [a["error"] for a in answers if "error" in a]
     if strict and failed:
         raise RuntimeError(f"{len(failed)} of {len(answers)} searches failed; the first: {failed[0]}")

@@ -17,9 +17,10 @@ from . import LOGGER_NAME, __version__
 from .backbone import load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
-from .icons import Icon, IconSetError, twin_groups
+from .icons import VARIANT_SUFFIX, Icon, IconSetError, canonical, twin_groups
 from .limits import DEFAULT_LIMITS, Limits
 from .preprocess import PREPROCESS_VERSION
+from .sample_page import sketch_of
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -58,14 +59,19 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     from .train import train
 
     backbone = load_backbone() if hp.backbone == "builtin" else None
-    x, y = samples
+    x, labels = samples
     groups = class_groups(icons)
     icon_class = np.empty(len(icons), np.int32)
     for c, members in enumerate(groups):
         icon_class[members] = c
-    result = train(x, icon_class[y], len(groups), hp, backbone)
+    drawn, sketch = sketch_of(labels)
+    # A sketch is matched by name (it shows outlines, whichever variant was drawn): every
+    # variant's sketch is labelled with one class of its family, the outlined one if any.
+    y = np.where(sketch, sketch_class(icons, icon_class)[drawn], icon_class[drawn]).astype(np.int32)
+    result = train(x, y, len(groups), hp, backbone, sketch)
     files = export_tfjs(result.model, hp.image_size, out_dir)
-    index_name, *svg_files = widget_files(icons, groups, hp, out_dir)
+    similar = neighbours(result.prototypes)
+    index_name, similar_name, *svg_files = widget_files(icons, groups, hp, out_dir, similar)
     name = [" = ".join(icons[i].id for i in g) for g in groups]
     confused = [{"true": name[t], "predicted": name[p], "count": c} for t, p, c in result.confusions]
     (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
@@ -74,13 +80,48 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
                  "\n".join(f"  {c['true']} -> {c['predicted']}: {c['count']}" for c in confused))
     manifest = {
         "model": files["model"], "weights": files["weights"], "index": index_name, "svgs": svg_files,
-        "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
+        "similar": similar_name, "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
+        "val_sketch_accuracy": _number(result.sketch_accuracy), "val_sketch_top5": _number(result.sketch_top5),
         "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
         "backbone": backbone.digest if backbone else "none", "skipped": list(skipped),
     }
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=1))
     return manifest
+
+
+def _number(v: float) -> float | None:
+    return None if np.isnan(v) else v
+
+
+def sketch_class(icons: list[Icon], icon_class: np.ndarray) -> np.ndarray:
+    """Per icon, the class its sketches are labelled with: its family's (``icons.family``:
+    antd's outlined/home, filled/home, twotone/home) outlined member, else its first."""
+    return np.asarray(icon_class)[canonical(icons)].astype(np.int32)
+
+
+SIMILAR_K = 12  # neighbours kept per class: the widget's "similar" list and the look-alikes report
+
+
+def neighbours(prototypes: np.ndarray, k: int = SIMILAR_K, block: int = 1024) -> list[list[int]]:
+    """Per class, its ``k`` most similar classes by the cosine of their prototypes, best first,
+    as ``[class, score in thousandths, class, score, ...]``; a block of rows at a time (14,000
+    classes: a full similarity matrix would be 800 MB)."""
+    n = len(prototypes)
+    k = min(k, n - 1)
+    out = []
+    for start in range(0, n, block):
+        sim = prototypes[start:start + block] @ prototypes.T
+        rows = np.arange(len(sim))
+        sim[rows, start + rows] = -np.inf  # not itself
+        if k <= 0:
+            out += [[] for _ in rows]
+            continue
+        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(sim, top, 1), axis=1, kind="stable"), 1)
+        scores = np.round(1000 * np.take_along_axis(sim, top, 1)).astype(int)
+        out += [[v for pair in zip(t.tolist(), s.tolist()) for v in pair] for t, s in zip(top, scores)]
+    return out
 
 
 def class_groups(icons: list[Icon]) -> list[list[int]]:
@@ -96,23 +137,29 @@ def class_groups(icons: list[Icon]) -> list[list[int]]:
 SVG_CHUNK = 256  # drawings per file: the grid fetches them as it shows their icons
 
 
-def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_dir: Path) -> list[str]:
+def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_dir: Path,
+                 similar: list[list[int]] | None = None) -> list[str]:
     """What the widget needs besides the model, written into ``out_dir``: the index
     (``index-<hash>.json``: the icons' ids, which icons each output of the model stands for, in
-    output order, the input size, the drawings' files) and the drawings, ``SVG_CHUNK`` icons to
-    a ``svgs-<hash>.json`` (a list of SVG strings): a page loads no drawing it does not show.
-    Returns the file names, the index first."""
+    output order, the input size, the drawings' files, the similar classes' file, the variant
+    words of names), each class's neighbours (``similar-<hash>.json``, loaded when a reader
+    asks for similar icons) and the drawings, ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a
+    list of SVG strings): a page loads no drawing it does not show. Returns the file names:
+    the index, the neighbours, the drawings."""
     chunks = []
     for start in range(0, len(icons), SVG_CHUNK):
         data = json.dumps([i.svg for i in icons[start:start + SVG_CHUNK]], separators=(",", ":")).encode()
         chunks.append((f"svgs-{content_hash(data)}.json", data))
+    near = json.dumps({"k": SIMILAR_K, "classes": similar or [[] for _ in groups]}, separators=(",", ":")).encode()
+    near_name = f"similar-{content_hash(near)}.json"
     index = json.dumps({
         "format": 2, "generator": f"mkdocs-iconsearch {__version__}",
         "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
         "icons": [{"id": i.id} for i in icons], "classes": groups,
         "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]},
+        "similar": near_name, "variant_suffix": VARIANT_SUFFIX.pattern,
     }, separators=(",", ":")).encode()
-    files = [(f"index-{content_hash(index)}.json", index), *chunks]
+    files = [(f"index-{content_hash(index)}.json", index), (near_name, near), *chunks]
     for name, data in files:
         (out_dir / name).write_bytes(data)
     return [name for name, _ in files]

@@ -29,7 +29,7 @@ from .store import ModelStore, samples_record
 
 log = logging.getLogger(LOGGER_NAME)
 
-PRETRAIN_HPARAMS = HParams(samples_per_icon=24, epochs=12, backbone="none", validation_fraction=0.05,
+PRETRAIN_HPARAMS = HParams(samples_per_icon=24, sketches_per_icon=0, epochs=12, backbone="none", validation_fraction=0.05,
                            learning_rate=3e-3)
 DEFAULT_ICONS = 10000
 

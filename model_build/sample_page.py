@@ -7,6 +7,10 @@ tint close to the background), so twotone icons keep their two shades on any the
 
 Some cells look like the crops readers paste: the icon inside a filled or bordered button
 with its label cut off, beside a menu label, or with a neighbouring icon half in the crop.
+
+Sketch cells (labels ``-1 - icon``, see :func:`sheet_labels`) draw an icon the way a hand draws
+it: its shapes' outlines, not their fill, in one dark ink on a light pad or paper, with a wobbly
+line (an SVG turbulence filter), a skew, and now and then a part left out.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class Cell:
     tint: str
     rot: float = 0.0
     extras: tuple = ()  # decorations: dicts with kind box|text|icon and a CSS style
+    sketch: str = ""  # a sketch cell: the drawing's extra CSS (stroke, wobble filter, skew)
 
 
 @functools.lru_cache(maxsize=2)
@@ -50,10 +55,16 @@ def _template(name: str) -> jinja2.Template:
     return env.get_template(name)
 
 
-def sheet_labels(num_icons: int, samples_per_icon: int, per_sheet: int, seed: int) -> list[np.ndarray]:
-    """Balanced labels, shuffled, cut into sheets; the last sheet is topped up at random."""
+def sheet_labels(num_icons: int, samples_per_icon: int, per_sheet: int, seed: int,
+                 sketches_per_icon: int = 0, sketch_sources=None) -> list[np.ndarray]:
+    """Balanced labels, shuffled, cut into sheets; the last sheet is topped up at random.
+    ``-1 - i`` labels a sketch of icon ``i`` (:func:`sketch_of`); icon ``k``'s sketches draw
+    ``sketch_sources[k]`` (default: itself)."""
     rng = np.random.default_rng([seed, 1])
-    labels = rng.permutation(np.repeat(np.arange(num_icons), samples_per_icon))
+    icons = np.arange(num_icons)
+    drawn = icons if sketch_sources is None else np.asarray(sketch_sources)
+    labels = rng.permutation(np.concatenate([np.repeat(icons, samples_per_icon),
+                                             -1 - np.repeat(drawn, sketches_per_icon)]))
     short = -len(labels) % per_sheet
     labels = np.concatenate([labels, rng.integers(0, num_icons, short)])
     return [labels[i:i + per_sheet] for i in range(0, len(labels), per_sheet)]
@@ -88,6 +99,9 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
     num_icons = num_icons or int(labels.max()) + 1
     cells = []
     for label in labels.tolist():
+        if label < 0:
+            cells.append(_sketch_cell(draw, -1 - label, cell))
+            continue
         kind = draw.random()
         if kind < 0.24:
             cells.append(_button_cell(draw, label, cell))
@@ -112,6 +126,41 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
             x = min(max(x, INSET), cell - size - INSET)
         cells.append(Cell(label, size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras))
     return cells
+
+
+def sketch_of(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(icon, is_sketch)`` for sample labels: a sketch's label is ``-1 - icon``."""
+    labels = np.asarray(labels)
+    sketch = labels < 0
+    return np.where(sketch, -1 - labels, labels), sketch
+
+
+WOBBLES = 12  # turbulence filters on the sample page (sample_page.html.j2): #w0 (gentle) .. #w11
+
+
+def _sketch_cell(draw: Draws, label: int, cell: int) -> Cell:
+    """A hand-drawn look: outlines (fill none, a round stroke of 3-8 % of the icon's box: the
+    percentage follows its viewBox, whatever its units), a dark pen or a grey pencil on white,
+    off-white or a light tint, wobbled, skewed and squeezed, a part of it erased sometimes."""
+    size = draw.integers(MIN_SIZE + 6, cell - 2 * INSET - 1)
+    x = draw.integers(INSET, cell - size - INSET + 1)
+    y = draw.integers(INSET, cell - size - INSET + 1)
+    paper = draw.uniform(0.86, 1.0)
+    bg = (paper, paper, paper - draw.uniform(0, 0.05)) if draw.random() < 0.7 else \
+        colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.03, 0.15), draw.uniform(0.9, 1.0))
+    pick = draw.random()
+    ink = _grey(draw.uniform(0, 0.2)) if pick < 0.6 else _grey(draw.uniform(0.25, 0.55)) if pick < 0.8 \
+        else colorsys.hsv_to_rgb(draw.uniform(0.55, 0.7), draw.uniform(0.5, 1), draw.uniform(0.2, 0.6))  # a blue pen
+    # Wobbles up to a tenth of the drawing: small icons stay readable.
+    wobble = draw.integers(0, max(1, min(WOBBLES, size // 5 - 2)))
+    shape = (f"stroke-width:{draw.uniform(3, 8):.1f}%;filter:url(#w{wobble});transform:rotate({draw.uniform(-8, 8):.1f}deg)"
+             f" skewX({draw.uniform(-8, 8):.1f}deg) scale({draw.uniform(0.85, 1):.2f},{draw.uniform(0.85, 1):.2f})")
+    extras = ()
+    if draw.random() < 0.25:  # a detail left out: a patch of the paper over part of it
+        side = int(size * draw.uniform(0.15, 0.3))
+        extras = ({"kind": "box", "style": f"left:{x + draw.integers(0, size - side)}px;top:{y + draw.integers(0, size - side)}px;"
+                   f"width:{side}px;height:{side}px;background:{_hex(bg)};border-radius:{draw.integers(0, 2) * 50}%;z-index:1"},)
+    return Cell(label, size, x, y, _hex(ink), _hex(bg), "none", 0.0, extras, shape)
 
 
 def _label(draw: Draws, left: float, middle: float, colour: str) -> dict:
@@ -242,6 +291,8 @@ def themable(icon: Icon, prefix: str = "") -> dict:
 
     def repl(m: re.Match) -> str:
         value = "currentColor" if m.group(2).lower() == dark else "var(--tint)"
+        if m.group(1) == "fill" and value == "currentColor":
+            value = "var(--fill, currentColor)"  # sketch cells set --fill: none (outlines only)
         return f'{m.group(1)}="{value}"'
 
     inner = COLOUR_ATTR.sub(repl, icon.inner)
@@ -253,7 +304,7 @@ def themable(icon: Icon, prefix: str = "") -> dict:
 def render_page(icons: list[Icon], grid: int, cell: int, first_sheet: list[Cell]) -> str:
     return _template("sample_page.html.j2").render(symbols=[themable(i, f"i{n}-") for n, i in enumerate(icons)],
                                                    grid=grid, cell=cell,
-                           first_sheet=first_sheet)
+                                                   first_sheet=first_sheet, wobbles=WOBBLES)
 
 
 def render_cells(sheet: list[Cell]) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import LOGGER_NAME
 from .hparams import HParams
-from .icons import Icon
+from .icons import Icon, sketch_sources
 from .preprocess import preprocess_batch
 from .progress import Progress
 from .sample_page import INSET, Cell, layout, render_cells, render_page, sheet_labels
@@ -246,7 +246,8 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     from concurrent.futures import ThreadPoolExecutor
 
     per_sheet = hp.grid * hp.grid
-    sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed)
+    sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed, hp.sketches_per_icon,
+                          sketch_sources(icons))
     total = len(sheets) * per_sheet
     xs: list[np.ndarray] = [None] * len(sheets)  # per sheet: its crops' views, then the leading views
     ys: list[np.ndarray] = [None] * len(sheets)

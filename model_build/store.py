@@ -60,7 +60,7 @@ LIBRARIES = ("tensorflow", "tf-keras", "tensorflowjs")
 # What draws and cuts the screenshots (the browser itself is not in the key: a warm build must
 # not need one; Playwright's version stands for it).
 SAMPLING_LIBRARIES = ("playwright", "pillow", "numpy", "jinja2")
-SAMPLING_FIELDS = ("image_size", "samples_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
+SAMPLING_FIELDS = ("image_size", "samples_per_icon", "sketches_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
 SAMPLES_SUFFIX = ".samples"  # x, y, the icons skipped: .npy arrays back to back (no zip: see save_samples)
 SAMPLES_FORMAT = 2  # 1: x and y only
 

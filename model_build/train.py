@@ -36,6 +36,9 @@ class TrainResult:
     samples: int
     seconds: float
     confusions: list[tuple[int, int, int]]  # (true, predicted, count), most frequent first
+    sketch_accuracy: float = float("nan")  # held-out sketches (their labels: canonical classes)
+    sketch_top5: float = float("nan")
+    prototypes: np.ndarray | None = None  # classes x embedding: each class's mean look, unit length
 
 
 def import_tf():
@@ -60,9 +63,11 @@ def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return order[n_val:], order[:n_val]
 
 
-def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None) -> TrainResult:
+def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None,
+          sketch: np.ndarray | None = None) -> TrainResult:
     """``x``: N x S x S uint8 ink maps, ``y``: N class indexes; ``backbone``: a
-    ``backbone.Backbone`` to train only the head on, or None to train everything."""
+    ``backbone.Backbone`` to train only the head on, or None to train everything; ``sketch``:
+    which samples are sketches (validated apart; the classes' prototypes leave them out)."""
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
     start = time.monotonic()
@@ -102,19 +107,50 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
         history = fit(model, x, hp.finetune_learning_rate, hp.finetune_epochs, top5=False, validate=False)
         fit_model, inputs = model, x
-    truth = y[val_idx]
+    sketch = np.zeros(len(x), bool) if sketch is None else np.asarray(sketch, bool)
     pred, top5 = ranked(fit_model, batches(tf, inputs, y, val_idx, 1024), min(5, classes))
-    val_acc = float((pred == truth).mean()) if len(val_idx) else float("nan")
-    val_top5 = float((top5 == truth[:, None]).any(axis=1).mean()) if len(val_idx) else float("nan")
+    hit1, hit5 = pred == y[val_idx], (top5 == y[val_idx, None]).any(axis=1)
+    shots, drawn = ~sketch[val_idx], sketch[val_idx]
+    val_acc, val_top5, sketch_acc, sketch_top5 = (float(h[m].mean()) if m.any() else float("nan")
+                                                  for m in (shots, drawn) for h in (hit1, hit5))
+    truth, pred = y[val_idx][shots], pred[shots]
+    protos = prototypes(tf, keras, trunk_model, head_model, x, y, sketch, classes, hp.seed)
     seconds = time.monotonic() - start
-    log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples",
-             seconds, 100 * val_acc, 100 * val_top5, f"{len(val_idx):,}")
+    log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples%s",
+             seconds, 100 * val_acc, 100 * val_top5, f"{shots.sum():,}",
+             f"; sketches top-1 {100 * sketch_acc:.2f}%, top-5 {100 * sketch_top5:.2f}% on {drawn.sum():,}"
+             if drawn.any() else "")
     # The same weights in the network with 1x1 convolutions, which is what gets exported.
     export_trunk = trunk(keras, arch)
     copy_weights(trunk_model.get_weights(), export_trunk)
     model = classifier(keras, export_trunk, head_model)
     return TrainResult(model, float(history.history["accuracy"][-1]), val_acc, val_top5, hp.train_epochs,
-                       len(x), seconds, confusions(truth, pred))
+                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos)
+
+
+def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray, sketch: np.ndarray,
+               classes: int, seed: int, per_class: int = 24) -> np.ndarray:
+    """Each class's mean embedding (the head's hidden layer) over up to ``per_class`` of its
+    screenshots, centred and scaled to unit length: what "similar icons" and look-alikes compare."""
+    order = np.flatnonzero(~sketch)
+    order = order[np.random.default_rng([seed, 5]).permutation(len(order))]
+    order = order[np.argsort(y[order], kind="stable")]  # by class, random within
+    first = np.searchsorted(y[order], y[order])
+    chosen = np.sort(order[np.arange(len(order)) - first < per_class])
+    inp = keras.Input(trunk_model.input_shape[1:])
+    net = keras.Model(inp, keras.Model(head_model.input, head_model.get_layer("embedding").output)(trunk_model(inp)))
+    total = np.zeros((classes, net.output_shape[-1]), np.float64)
+    for batch, labels in batches(tf, x, y, chosen, 1024):
+        np.add.at(total, labels.numpy(), net(batch, training=False).numpy())
+    # Centred: ReLU embeddings share a large common direction that puts every cosine near 1;
+    # without it, the scores spread and rank by what sets icons apart.
+    unit = _unit(total)
+    return _unit(unit - unit.mean(axis=0)).astype(np.float32)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v, axis=1, keepdims=True)
+    return v / np.where(norm > 0, norm, 1)
 
 
 def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels, fit_idx, val_idx, classes, hp,

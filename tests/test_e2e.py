@@ -15,7 +15,7 @@ from .conftest import antd_icons, mkdocs_build, write_site
 IDS = ["outlined/home", "filled/home", "twotone/home", "outlined/heart", "filled/heart",
        "outlined/star", "filled/star", "outlined/setting", "outlined/search", "outlined/user"]
 OPTIONS = {"icons": "icons", "training_samples_per_icon": 40, "training_epochs": 3, "training_finetune_epochs": 2,
-           "training_batch_size": 64}
+           "training_batch_size": 64, "lookalikes_page": "icons/lookalikes/", "lookalikes_threshold": 0.3}
 
 pytestmark = pytest.mark.slow
 
@@ -308,3 +308,179 @@ def test_odd_images_get_an_answer_or_a_message_and_never_freeze(icons_page):
     # Big images are decoded and shrunk off the main thread, and the preview is the shrunk copy:
     # no task held the page for long (decoding on the main thread took 250-750 ms here; now ~0).
     assert page.evaluate("window.__longest") < 300
+
+
+# ---------------------------------------------------------------------------- search by sketch
+
+# The outline of an icon's paths as strokes on the pad, as a hand would trace it: points along
+# each path (getPointAtLength), a new stroke where the path jumps to its next part.
+TRACE_JS = """([svg, rect]) => {
+    const host = document.createElement('div');
+    host.innerHTML = svg;
+    host.style.cssText = 'position:absolute;left:-9999px';
+    document.body.append(host);
+    const root = host.querySelector('svg');
+    const [vx, vy, vw, vh] = root.getAttribute('viewBox').split(/[\\s,]+/).map(Number);
+    const strokes = [];
+    for (const path of root.querySelectorAll('path')) {
+        const len = path.getTotalLength(), step = vw / 60;
+        let stroke = [], last = null;
+        for (let d = 0; d <= len; d += step) {
+            const p = path.getPointAtLength(d);
+            if (last && Math.hypot(p.x - last.x, p.y - last.y) > 3 * step) { strokes.push(stroke); stroke = []; }
+            stroke.push([rect.x + rect.width * (0.1 + 0.8 * (p.x - vx) / vw), rect.y + rect.height * (0.1 + 0.8 * (p.y - vy) / vh)]);
+            last = p;
+        }
+        strokes.push(stroke);
+    }
+    host.remove();
+    return strokes.filter(s => s.length > 1);
+}"""
+
+
+def trace(page, svg: str) -> list[list[list[float]]]:
+    canvas = page.locator(".iconsearch__canvas")
+    canvas.scroll_into_view_if_needed()
+    return page.evaluate(TRACE_JS, [svg, canvas.bounding_box()])
+
+
+def draw_with_mouse(page, strokes) -> None:
+    for stroke in strokes:
+        page.mouse.move(*stroke[0])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(x, y)
+        page.mouse.up()
+
+
+def match_names(page) -> list[str]:
+    page.locator(".iconsearch__match").first.wait_for(timeout=60_000)
+    return [i.split("/")[-1] for i in
+            page.locator(".iconsearch__match .iconsearch__icon").evaluate_all("els => els.map(e => e.dataset.id)")]
+
+
+@pytest.mark.parametrize("name", ["star", "search", "home"])
+def test_drawing_with_the_mouse_finds_the_icon_by_name(icons_page, name):
+    page, base, svgs = icons_page
+    page.goto(f"{base}/icons/")
+    strokes = trace(page, svgs[f"outlined/{name}"] if name != "star" else svgs["filled/star"])
+    draw_with_mouse(page, strokes)
+    page.locator(".iconsearch__status", has_text="your drawing").wait_for(timeout=60_000)
+    names = match_names(page)
+    assert names[0] == name, names
+    assert len(names) == len(set(names)), "a name is listed once, whichever of its variants"
+
+
+def test_drawing_with_touch_undo_and_clear(icons_page):
+    page, base, svgs = icons_page
+    page.goto(f"{base}/icons/")
+    strokes = trace(page, svgs["filled/star"])
+    cdp = page.context.new_cdp_session(page)
+    for stroke in strokes:  # a finger: touch events, which reach the pad as pointer events
+        points = [{"x": x, "y": y} for x, y in stroke]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points[:1]})
+        for p in points[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [p]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert match_names(page)[0] == "star"
+    inked = "() => { const c = document.querySelector('.iconsearch__canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i] < 128; return n; }"
+    full = page.evaluate(inked)
+    page.click(".iconsearch__undo")
+    assert 0 < page.evaluate(inked) < full  # the last stroke is gone, the rest is not
+    page.click(".iconsearch__clear")
+    assert page.evaluate(inked) == 0
+    page.wait_for_function("!document.querySelector('.iconsearch__match')")
+    assert page.locator(".iconsearch__undo").is_disabled() and page.locator(".iconsearch__clear").is_disabled()
+
+
+def test_drawing_with_the_keyboard(icons_page):
+    """Space puts the pen down and lifts it, arrow keys move it: a square, then a search."""
+    page, base, _ = icons_page
+    page.goto(f"{base}/icons/")
+    page.focus(".iconsearch__canvas")
+    page.keyboard.press("Shift+ArrowUp")
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press(" ")
+    for key in ("ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"):
+        for _ in range(2):
+            page.keyboard.press(f"Shift+{key}")
+    page.keyboard.press(" ")
+    assert len(match_names(page)) == 5
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.querySelector('.iconsearch__match')")
+
+
+def test_js_api_sketch_search_answers_one_variant_per_name(icons_page):
+    page, base, svgs = icons_page
+    page.goto(f"{base}/icons/")
+    draw_with_mouse(page, trace(page, svgs["outlined/home"]))
+    match_names(page)
+    got = page.evaluate("""async () => ({
+        sketch: await iconsearch.search(document.querySelector('.iconsearch__canvas'), 5, {sketch: true}),
+        plain: await iconsearch.search(document.querySelector('.iconsearch__canvas'), 10)})""")
+    names = [m["name"] for m in got["sketch"]]
+    assert names[0] == "home" and len(names) == len(set(names)) == 5
+    assert sorted([got["sketch"][0]["id"], *got["sketch"][0]["variants"]]) == ["filled/home", "outlined/home", "twotone/home"]
+    total = sum(m["score"] for m in got["plain"] if m["name"] == "home")  # a name's score: its variants' sum
+    assert abs(got["sketch"][0]["score"] - total) < 1e-4
+
+
+def test_similar_icons_from_the_grid_and_the_api(icons_page):
+    page, base, _ = icons_page
+    page.goto(f"{base}/icons/")
+    page.locator(".iconsearch__grid li").first.wait_for()
+    tile = page.locator(".iconsearch__grid li", has=page.locator('[data-id="filled/star"]'))
+    tile.locator(".iconsearch__like").click()
+    page.locator(".iconsearch__status", has_text="look like filled/star").wait_for()
+    ids = page.locator(".iconsearch__match .iconsearch__icon").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert len(ids) == len(IDS) - 1 and "filled/star" not in ids and len(set(ids)) == len(ids)
+    scores = [float(s.rstrip("%")) for s in page.locator(".iconsearch__pct").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    api = page.evaluate("async () => [await iconsearch.similar('filled/star', 3), await iconsearch.similar('nope').catch(e => e.message)]")
+    assert [m["id"] for m in api[0]] == ids[:3] and "No icon has the id" in api[1]
+    # A match offers its similar icons too.
+    page.locator(".iconsearch__match .iconsearch__like").first.click()
+    page.locator(".iconsearch__status", has_text=f"look like {ids[0]}").wait_for()
+
+
+def test_lookalikes_page_and_duplicates_command(site):
+    import subprocess
+    import sys
+
+    root, _, _ = site
+    page = (root / "site/icons/lookalikes/index.html").read_text()
+    assert "Identical drawings" in page and page.count("iconsearch-lookalike\"") >= 2 and "iconsearch.css" in page
+    out = subprocess.run([sys.executable, "-m", "mkdocs_iconsearch.cli", "duplicates", "--threshold", "0.3", "--json"],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    assert found["threshold"] == 0.3 and found["near"] and all(p["score"] >= 0.3 for p in found["near"])
+    assert len(found["near"]) == page.count("iconsearch-lookalikes__score")
+    bad = subprocess.run([sys.executable, "-m", "mkdocs_iconsearch.cli", "duplicates", "--threshold", "2"],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "threshold must be above 0 and at most 1" in bad.stderr
+
+
+def test_a_photo_of_a_pencil_sketch_is_flattened_and_its_thin_lines_thickened(icons_page):
+    """Grey 2 px lines of a square on paper lit from one corner: as a drawing, the paper's
+    gradient is no ink and the lines are bold; as a screenshot, the gradient would be ink."""
+    page, base, _ = icons_page
+    page.goto(f"{base}/icons/")
+    views = page.evaluate("""async () => {
+        const c = document.createElement('canvas'); c.width = c.height = 400;
+        const g = c.getContext('2d');
+        const light = g.createLinearGradient(0, 0, 400, 400);
+        light.addColorStop(0, '#f4f1ea'); light.addColorStop(1, '#9a978f');
+        g.fillStyle = light; g.fillRect(0, 0, 400, 400);
+        g.strokeStyle = 'rgba(60, 60, 60, 0.6)'; g.lineWidth = 2; g.strokeRect(120, 120, 160, 160);
+        return {sketch: (await iconsearch.preprocess(c, 32, {sketch: true}))[0],
+                plain: (await iconsearch.preprocess(c, 32))[0]};
+    }""")
+    import numpy as np
+
+    sketch, plain = (np.array(views[k]).reshape(32, 32) for k in ("sketch", "plain"))
+    assert sketch[0, :].max() > 0.6 and sketch[:, 0].max() > 0.6  # the square's sides fill the box, inked
+    assert sketch[10:22, 10:22].max() < 0.1  # inside it: paper, wherever the light fell
+    assert plain[-2:, -2:].mean() > 0.3  # read as a screenshot, the dim corner is ink
+    width = (sketch > 0.5).sum() / (4 * 32)  # inked pixels per unit of the square's outline
+    assert width >= 1.5, width  # thickened: 2 px of 160 would be under half a pixel of 32

@@ -20,7 +20,8 @@ def shape(n: int) -> str:
 
 def test_drawings_are_written_in_chunks_and_read_back(tmp_path):
     icons = [parse_svg(shape(n).encode(), f"icon-{n}") for n in range(600)]
-    index_name, *svg_files = widget_files(icons, [[i] for i in range(600)], HParams(), tmp_path)
+    index_name, similar_name, *svg_files = widget_files(icons, [[i] for i in range(600)], HParams(), tmp_path)
+    assert json.loads((tmp_path / similar_name).read_text())["classes"] == [[]] * 600  # none given
     index = json.loads((tmp_path / index_name).read_text())
     assert index["icons"][0] == {"id": "icon-0"} and "svg" not in json.dumps(index["icons"])  # ids only
     assert index["svgs"] == {"chunk": SVG_CHUNK, "files": svg_files} and len(svg_files) == 3  # 256 + 256 + 88

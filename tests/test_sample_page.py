@@ -29,7 +29,7 @@ def test_layout_is_seeded_and_varied():
 
 def test_twotone_colours_follow_the_cell():
     parts = themable(parse_svg(TWOTONE, "twotone/x"))
-    assert 'fill="currentColor"' in parts["inner"] and 'fill="var(--tint)"' in parts["inner"]
+    assert 'fill="var(--fill, currentColor)"' in parts["inner"] and 'fill="var(--tint)"' in parts["inner"]
     assert "#333" not in parts["inner"]
 
 

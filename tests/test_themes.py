@@ -214,3 +214,44 @@ def test_typing_in_the_filter_does_not_trigger_material_shortcuts(sites, page):
     assert page.evaluate("document.activeElement.classList.contains('iconsearch__filter')")
     assert page.locator(".iconsearch__grid li").count() == 2
     assert not page.evaluate("document.querySelector('[data-md-toggle=search]').checked")
+
+
+@pytest.mark.parametrize("theme, width, scheme", [
+    ("mkdocs", 1280, "light"), ("mkdocs", 390, "light"), ("readthedocs", 1280, "light"), ("readthedocs", 390, "light"),
+    ("material", 1280, "light"), ("material", 390, "light"), ("material", 1280, "dark"), ("material", 390, "dark")])
+def test_the_draw_pad_works_in_the_theme(sites, page, theme, width, scheme):
+    """Drawn with the mouse on a desktop, with a finger (touch events) on a phone: the pad shows
+    the strokes, inside the widget, and the matches follow each stroke."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{sites[theme][1]}/icons/")
+    if scheme == "dark":
+        page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    canvas = page.locator(".iconsearch__canvas")
+    canvas.scroll_into_view_if_needed()
+    box, widget = canvas.bounding_box(), page.locator(".iconsearch").bounding_box()
+    assert box["width"] >= 120 and abs(box["width"] - box["height"]) < 2, box  # a square one can draw in
+    assert widget["x"] <= box["x"] and box["x"] + box["width"] <= widget["x"] + widget["width"] + 1
+    sheet_filter = page.evaluate("getComputedStyle(document.querySelector('.iconsearch__sheet')).filter")
+    assert ("invert" in sheet_filter) == (scheme == "dark")  # white paper on light pages, dark on dark ones
+    circle = [(box["x"] + box["width"] * (0.5 + 0.35 * c), box["y"] + box["height"] * (0.5 + 0.35 * s))
+              for c, s in ((1, 0), (0.7, 0.7), (0, 1), (-0.7, 0.7), (-1, 0), (-0.7, -0.7), (0, -1), (0.7, -0.7), (1, 0))]
+    if width < 600:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": circle[0][0], "y": circle[0][1]}]})
+        for x, y in circle[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    else:
+        page.mouse.move(*circle[0])
+        page.mouse.down()
+        for x, y in circle[1:]:
+            page.mouse.move(x, y)
+        page.mouse.up()
+    page.locator(".iconsearch__match").first.wait_for(timeout=60_000)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    inked = page.evaluate("""() => { const c = document.querySelector('.iconsearch__canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i] < 128; return n; }""")
+    assert inked > 1000, inked
+    assert not page.locator(".iconsearch__undo").is_disabled()

@@ -63,3 +63,25 @@ def test_ranked_gives_each_samples_best_and_top_k_a_batch_at_a_time():
     best, top = ranked(lambda x, training: x, data, 5)  # a "model" that returns its input
     np.testing.assert_array_equal(best, probs.argmax(axis=1))
     np.testing.assert_array_equal(np.sort(top, axis=1), np.sort(np.argsort(-probs, axis=1)[:, :5], axis=1))
+
+
+def test_prototypes_are_each_classs_mean_look_centred_and_of_unit_length():
+    """Screenshots only (sketches left out), up to ``per_class`` of each class."""
+    from model_build.network import head
+    from model_build.train import prototypes
+
+    tf, keras = import_tf()
+    arch = Arch()
+    trunk_model, head_model = trunk(keras, arch, for_training=True), head(keras, arch, 4)
+    x, _ = _samples(120)
+    y = np.repeat(np.arange(4), 30).astype(np.int32)
+    sketch = np.zeros(120, bool)
+    sketch[25:30] = True  # class 0's last five: never in its prototype
+    got = prototypes(tf, keras, trunk_model, head_model, x, y, sketch, 4, seed=0, per_class=100)
+    emb = keras.Model(head_model.input, head_model.get_layer("embedding").output)
+    look = emb.predict(trunk_model.predict(x.astype(np.float32)[..., None] / 255, verbose=0), verbose=0)
+    means = np.stack([look[(y == c) & ~sketch].mean(axis=0) for c in range(4)])
+    unit = means / np.linalg.norm(means, axis=1, keepdims=True)
+    want = unit - unit.mean(axis=0)
+    np.testing.assert_allclose(got, want / np.linalg.norm(want, axis=1, keepdims=True), atol=2e-3)
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1, atol=1e-5)

@@ -1,9 +1,11 @@
 // mkdocs-iconsearch widget: find an icon from a screenshot, in the reader's browser.
-// Public API (window.iconsearch): ready(), search(image, k), preprocess(image, size), icons, svgs(ids).
+// Public API (window.iconsearch): ready(), search(image, k, {sketch}), similar(id, k),
+// preprocess(image, size), icons, svgs(ids).
 import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
 import { mountUI, LANGUAGES } from './ui.js';
 import { layerMaps, misfit } from './variants.js';
+import { normalizeSketch } from './sketch.js';
 
 const scriptUrl = import.meta.url;
 
@@ -38,7 +40,8 @@ function fetchJson(url) {
 
 // Variant words that names carry (eva's 'home-outline', Material's 'home-outline'): icons whose
 // names differ only by one are variants of one icon, like antd's outlined/home and filled/home.
-const VARIANT_SUFFIX = /-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$/;
+// The index names them (model_build/icons.py); this is for indexes from before it did.
+let VARIANT_SUFFIX = /-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$/;
 
 // A drawing's misfit (squared ink) per unit of the model's log-probability.
 const MODEL_WEIGHT = 15;
@@ -54,6 +57,10 @@ function createApi() {
   let drawings = null; // {chunk, files, base}: icons [k * chunk, (k + 1) * chunk) are in files[k]
   let chunks = new Map(); // k -> Promise of that file's loading
   let kin = new Map(); // variantKey(name) -> the classes of that icon's variants
+  let familyOf = []; // class -> its variants' classes (kin's list)
+  let classOf = []; // icon -> its class
+  let neighbours = null; // Promise of the similar classes' file (loaded on first use)
+  let similarUrl = null;
   // The best match's variant: each variant of its name is drawn and its misfit to the query's
   // ink (variants.js) weighs its score like a likelihood, exp(-misfit / MODEL_WEIGHT); the
   // name's total stays as the model gave it. Updates `scores` in place; a drawing that cannot
@@ -78,6 +85,34 @@ function createApi() {
     family.forEach((c, i) => { scores[c] = (total * weights[i]) / norm; });
   }
 
+  // A class's answer: its first icon, the others that draw the same pixels as its twins.
+  function match(c, score) {
+    const [first, ...others] = api.classes[c].map((i) => api.icons[i]);
+    const m = { id: first.id, name: first.name, score };
+    if (first.snippet) m.snippet = first.snippet;
+    if (others.length) m.twins = others.map((i) => i.id);
+    return m;
+  }
+
+  // A sketch shows outlines, whichever variant it meant: each name scores its variants' sum
+  // and answers with its best variant.
+  function byName(scores, k) {
+    const best = new Map(); // family (its class list) -> [its best class, the family's total]
+    scores.forEach((s, c) => {
+      const fam = familyOf[c] || [c];
+      const got = best.get(fam) || [c, 0];
+      if (s > scores[got[0]]) got[0] = c;
+      got[1] += s;
+      best.set(fam, got);
+    });
+    return [...best.entries()].sort((a, b) => b[1][1] - a[1][1]).slice(0, k).map(([fam, [c, total]]) => {
+      const m = match(c, total);
+      const variants = fam.filter((o) => o !== c).flatMap((o) => api.classes[o].map((i) => api.icons[i].id));
+      if (variants.length) m.variants = variants;
+      return m;
+    });
+  }
+
   const api = {
     version: PREPROCESS_VERSION,
     icons: [],
@@ -95,6 +130,9 @@ function createApi() {
             if (index.preprocess_version !== PREPROCESS_VERSION) {
               throw new Error('the model was built for another widget version: rebuild the site');
             }
+            if (index.variant_suffix) VARIANT_SUFFIX = new RegExp(index.variant_suffix);
+            similarUrl = index.similar ? new URL(index.similar, base).href : null;
+            neighbours = null;
             api.icons = index.icons.map((icon) => ({
               ...icon, name: icon.id.split('/').pop(), ...(snippets[icon.id] ? { snippet: snippets[icon.id] } : {}),
             }));
@@ -109,6 +147,9 @@ function createApi() {
               if (!kin.has(key)) kin.set(key, []);
               kin.get(key).push(c);
             });
+            familyOf = api.classes.map((members) => kin.get(variantKey(api.icons[members[0]].name)));
+            classOf = new Int32Array(api.icons.length);
+            api.classes.forEach((members, c) => members.forEach((i) => { classOf[i] = c; }));
             api.imageSize = index.image_size;
             return index;
           });
@@ -151,15 +192,35 @@ function createApi() {
       }
       return enginePromise.then(() => undefined);
     },
-    /** The model's inputs for an image: its views, each an Array of size*size floats ([] when blank). */
-    async preprocess(image, size) {
-      const data = await toImageData(image);
+    /** The model's inputs for an image: its views, each an Array of size*size floats ([] when blank);
+     * ``{sketch: true}``: as a drawing's (sketch.js first). */
+    async preprocess(image, size, { sketch = false } = {}) {
+      const data = sketch ? normalizeSketch(await toImageData(image)) : await toImageData(image);
       return preprocessViews(data.data, data.width, data.height, size || api.imageSize || 32).map((v) => Array.from(v));
     },
-    async search(image, k = 5) {
+    /** The icons that look most like icon ``id`` (by the model's embedding), best first:
+     * [{id, name, score[, snippet, twins]}], at most k. */
+    async similar(id, k = 12) {
+      await api.loadIndex();
+      if (!position.has(id)) throw new QueryError(`No icon has the id ${JSON.stringify(id)}.`);
+      if (!similarUrl) return [];
+      if (!neighbours) {
+        neighbours = fetchJson(similarUrl);
+        neighbours.catch(() => { neighbours = null; });
+      }
+      const { classes } = await neighbours;
+      const row = classes[classOf[position.get(id)]] || [];
+      const out = [];
+      for (let j = 0; j + 1 < row.length && out.length < k; j += 2) out.push(match(row[j], row[j + 1] / 1000));
+      return out;
+    },
+    /** The best k matches for an image: [{id, name, score[, snippet, twins, variants]}].
+     * ``{sketch: true}``: a drawing, matched by name: one answer per icon name, its score the
+     * sum of its variants' (``variants``: the other variants' ids). */
+    async search(image, k = 5, { sketch = false } = {}) {
       await api.ready();
       const engine = await enginePromise;
-      const data = await toImageData(image);
+      const data = sketch ? normalizeSketch(await toImageData(image)) : await toImageData(image);
       const views = preprocessViews(data.data, data.width, data.height, api.imageSize);
       if (!views.length) return [];
       // Training saw ink stored as bytes: quantize the same way. One batch for all views; the
@@ -171,15 +232,10 @@ function createApi() {
       const classes = all.length / views.length;
       const scores = new Float32Array(classes);
       for (let v = 0; v < views.length; v++) for (let c = 0; c < classes; c++) scores[c] += all[v * classes + c] / views.length;
+      if (sketch) return byName(scores, k);
       await weighVariants(scores, views[0]);
       const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
-      return order.map((c) => {
-        const [first, ...others] = api.classes[c].map((i) => api.icons[i]);
-        const match = { id: first.id, name: first.name, score: scores[c] };
-        if (first.snippet) match.snippet = first.snippet;
-        if (others.length) match.twins = others.map((i) => i.id);
-        return match;
-      });
+      return order.map((c) => match(c, scores[c]));
     },
     /** The widget's strings, by language code. */
     languages: LANGUAGES,
