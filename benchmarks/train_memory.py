@@ -18,9 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from _common import SITE, save
 
 from model_build.hparams import HParams
+from model_build.sample_page import sketch_of
 from model_build.store import load_samples
 
 
@@ -43,13 +45,15 @@ def main() -> int:
     from model_build.backbone import load
     from model_build.train import train
 
-    x, y, _ = load_samples(path)
+    x, labels, _ = load_samples(path)
+    icon, sketch = sketch_of(labels)  # icons are the classes here (twins not merged), sketches' names too
+    y = np.where(sketch, -1, icon)
     loaded = peak_rss_mb()
     hp = HParams(finetune_epochs=args.finetune_epochs)
     start = time.monotonic()
-    result = train(x, y, int(y.max()) + 1, hp, load())
+    result = train(x, y, int(icon.max()) + 1, hp, load(), np.where(sketch, icon, -1) if sketch.any() else None)
     seconds = time.monotonic() - start
-    out = {"samples_file": path.name, "samples": len(x), "classes": int(y.max()) + 1,
+    out = {"samples_file": path.name, "samples": len(x), "classes": int(icon.max()) + 1,
            "finetune_epochs": hp.finetune_epochs, "train_s": round(seconds, 1),
            "peak_rss_after_loading_mb": round(loaded), "peak_rss_mb": round(peak_rss_mb()),
            "val_top1": round(100 * result.val_accuracy, 2), "val_top5": round(100 * result.val_top5, 2)}

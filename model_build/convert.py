@@ -36,7 +36,10 @@ def export_tfjs(model, image_size: int, out_dir: Path) -> dict:
 
         @tf.function(input_signature=[tf.TensorSpec([None, image_size, image_size, 1], tf.float32, name="ink")])
         def serve(ink):
-            return {"probabilities": model(ink, training=False)}
+            out = model(ink, training=False)
+            if isinstance(out, (list, tuple)):  # the sketch head's too (network.head)
+                return {"probabilities": out[0], "sketch": out[1]}
+            return {"probabilities": out}
 
         tf.saved_model.save(model, str(saved), signatures={"serving_default": serve})
         convert_tf_saved_model(str(saved), str(converted), quantization_dtype_map={"uint8": True},

@@ -309,8 +309,8 @@ def _attr(s: str) -> str:
 COLOUR_ATTR = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
 
 # Variant words that names carry: icons whose names differ only by one are variants of one icon
-# (antd's outlined/home and filled/home, eva's home and home-outline). Written into the index,
-# where the widget reads it (one pattern for both languages).
+# (antd's outlined/home and filled/home, eva's home and home-outline). The index lists each
+# name's classes (pipeline.families), which the widget reads.
 VARIANT_SUFFIX = re.compile(r"-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$")
 
 

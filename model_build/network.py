@@ -88,15 +88,25 @@ def copy_weights(weights: list, model) -> None:
     model.set_weights([w.reshape(v.shape) for w, v in zip(weights, model.weights)])
 
 
-def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0.2)):
-    """Flat features -> class probabilities (a dense embedding, then the classifier)."""
+SKETCH_EMBED = 64  # the sketch head's own hidden layer: names x 64 weights instead of names x 192
+
+
+def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0.2), names: int = 0):
+    """Flat features -> class probabilities (a dense embedding, then the classifier); with
+    ``names``, a second output: a drawing's name probabilities (the sketch head, on the same
+    embedding). Sketches train only it, so the classifier's variants (a TwoTone beside its
+    Outlined) never learn from outlines labelled with one of them."""
     layers = keras.layers
     inp = keras.Input((arch.features,), name="features")
     x = layers.Dropout(dropout[0])(inp)
     x = layers.Dense(arch.embed, activation="relu", name="embedding")(x)
     x = layers.Dropout(dropout[1])(x)
     out = layers.Dense(classes, activation="softmax", name="probabilities")(x)
-    return keras.Model(inp, out, name="head")
+    if not names:
+        return keras.Model(inp, out, name="head")
+    s = layers.Dense(SKETCH_EMBED, activation="relu", name="sketch_embedding")(x)
+    s = layers.Dense(names, activation="softmax", name="sketch")(s)
+    return keras.Model(inp, [out, s], name="head")
 
 
 def classifier(keras, trunk_model, head_model):

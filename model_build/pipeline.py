@@ -17,7 +17,7 @@ from . import LOGGER_NAME, __version__
 from .backbone import load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
-from .icons import VARIANT_SUFFIX, Icon, IconSetError, canonical, twin_groups
+from .icons import Icon, IconSetError, canonical, family, twin_groups
 from .limits import DEFAULT_LIMITS, Limits
 from .preprocess import PREPROCESS_VERSION
 from .sample_page import sketch_of
@@ -65,13 +65,17 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     for c, members in enumerate(groups):
         icon_class[members] = c
     drawn, sketch = sketch_of(labels)
-    # A sketch is matched by name (it shows outlines, whichever variant was drawn): every
-    # variant's sketch is labelled with one class of its family, the outlined one if any.
-    y = np.where(sketch, sketch_class(icons, icon_class)[drawn], icon_class[drawn]).astype(np.int32)
-    result = train(x, y, len(groups), hp, backbone, sketch)
+    # A sketch is matched by name (it shows outlines, whichever variant was drawn): its label is
+    # its family, for the sketch head; screenshots' labels are classes, for the classifier.
+    names = families(icons, groups, icon_class)
+    name_of = np.empty(len(groups), np.int32)
+    for n, members in enumerate(names):
+        name_of[members] = n
+    y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
+    result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1))
     files = export_tfjs(result.model, hp.image_size, out_dir)
     similar = neighbours(result.prototypes)
-    index_name, similar_name, *svg_files = widget_files(icons, groups, hp, out_dir, similar)
+    index_name, similar_name, *svg_files = widget_files(icons, groups, hp, out_dir, similar, names)
     name = [" = ".join(icons[i].id for i in g) for g in groups]
     confused = [{"true": name[t], "predicted": name[p], "count": c} for t, p, c in result.confusions]
     (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
@@ -94,10 +98,15 @@ def _number(v: float) -> float | None:
     return None if np.isnan(v) else v
 
 
-def sketch_class(icons: list[Icon], icon_class: np.ndarray) -> np.ndarray:
-    """Per icon, the class its sketches are labelled with: its family's (``icons.family``:
-    antd's outlined/home, filled/home, twotone/home) outlined member, else its first."""
-    return np.asarray(icon_class)[canonical(icons)].astype(np.int32)
+def families(icons: list[Icon], groups: list[list[int]], icon_class: np.ndarray) -> list[list[int]]:
+    """The classes by name (``icons.family``: antd's outlined/home, filled/home and twotone/home
+    are one), in order of first appearance, each family's outlined class first (``icons.canonical``):
+    the sketch head's outputs, and the variants the widget weighs against each other."""
+    canon = canonical(icons)
+    by_name: dict[str, list[int]] = {}
+    for c, members in enumerate(groups):
+        by_name.setdefault(family(icons[members[0]].id), []).append(c)
+    return [sorted(cs, key=lambda c: c != icon_class[canon[groups[c][0]]]) for cs in by_name.values()]
 
 
 SIMILAR_K = 12  # neighbours kept per class: the widget's "similar" list and the look-alikes report
@@ -138,11 +147,11 @@ SVG_CHUNK = 256  # drawings per file: the grid fetches them as it shows their ic
 
 
 def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_dir: Path,
-                 similar: list[list[int]] | None = None) -> list[str]:
+                 similar: list[list[int]] | None = None, names: list[list[int]] | None = None) -> list[str]:
     """What the widget needs besides the model, written into ``out_dir``: the index
     (``index-<hash>.json``: the icons' ids, which icons each output of the model stands for, in
-    output order, the input size, the drawings' files, the similar classes' file, the variant
-    words of names), each class's neighbours (``similar-<hash>.json``, loaded when a reader
+    output order, the input size, the drawings' files, the similar classes' file, the classes
+    of each name in the sketch head's output order), each class's neighbours (``similar-<hash>.json``, loaded when a reader
     asks for similar icons) and the drawings, ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a
     list of SVG strings): a page loads no drawing it does not show. Returns the file names:
     the index, the neighbours, the drawings."""
@@ -157,7 +166,7 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
         "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
         "icons": [{"id": i.id} for i in icons], "classes": groups,
         "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]},
-        "similar": near_name, "variant_suffix": VARIANT_SUFFIX.pattern,
+        "similar": near_name, "families": names if names is not None else [[c] for c in range(len(groups))],
     }, separators=(",", ":")).encode()
     files = [(f"index-{content_hash(index)}.json", index), (near_name, near), *chunks]
     for name, data in files:

@@ -36,7 +36,7 @@ class TrainResult:
     samples: int
     seconds: float
     confusions: list[tuple[int, int, int]]  # (true, predicted, count), most frequent first
-    sketch_accuracy: float = float("nan")  # held-out sketches (their labels: canonical classes)
+    sketch_accuracy: float = float("nan")  # held-out sketches, by name (the sketch head)
     sketch_top5: float = float("nan")
     prototypes: np.ndarray | None = None  # classes x embedding: each class's mean look, unit length
 
@@ -64,10 +64,12 @@ def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None,
-          sketch: np.ndarray | None = None) -> TrainResult:
+          names: np.ndarray | None = None) -> TrainResult:
     """``x``: N x S x S uint8 ink maps, ``y``: N class indexes; ``backbone``: a
-    ``backbone.Backbone`` to train only the head on, or None to train everything; ``sketch``:
-    which samples are sketches (validated apart; the classes' prototypes leave them out)."""
+    ``backbone.Backbone`` to train only the head on, or None to train everything; ``names``:
+    per sample, the name index of a sketch, -1 for a screenshot (whose ``y`` is its class; a
+    sketch's ``y`` is -1). With sketches, the network has a second output, the sketch head
+    (``network.head``); each output learns from its own samples only."""
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
     start = time.monotonic()
@@ -76,9 +78,12 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         raise ValueError(f"image_size {hp.image_size} does not match the pretrained backbone's "
                          f"{arch.image_size}: use {arch.image_size}, or `backbone: none` to train from scratch")
     trunk_model = trunk(keras, arch, for_training=True)
+    names = np.full(len(x), -1, np.int32) if names is None else np.asarray(names, np.int32)
+    sketch, n_names = names >= 0, int(names.max()) + 1 if len(names) else 0
+    labels = np.stack([y, names], axis=1).astype(np.int32) if n_names else y
     # On the backbone, light dropout: a build's few epochs underfit more than they overfit
     # (0.3/0.2, as in pretraining from scratch, cost ~1 point of validation accuracy).
-    head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2))
+    head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2), n_names)
     if backbone:
         copy_weights(backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
@@ -93,11 +98,13 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # optimizer and BatchNorm's moving statistics to settle.
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
     fit_idx = np.tile(train_idx, reps)
-    log.info("training %s: %s samples (%s held out), %d classes, %d epochs, %s parameters",
+    log.info("training %s: %s samples (%s held out), %d classes%s, %d epochs, %s parameters",
              "the head on the pretrained backbone" if backbone else "from scratch",
-             f"{len(train_idx):,}", f"{len(val_idx):,}", classes, hp.train_epochs,
+             f"{len(train_idx):,}", f"{len(val_idx):,}", classes,
+             f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", hp.train_epochs,
              f"{fit_model.count_params():,}")
-    fit = functools.partial(_fit, tf, keras, labels=y, fit_idx=fit_idx, val_idx=val_idx, classes=classes, hp=hp)
+    fit = functools.partial(_fit, tf, keras, labels=labels, fit_idx=fit_idx, val_idx=val_idx,
+                            sizes=(classes, n_names) if n_names else (classes,), hp=hp)
     history = fit(fit_model, inputs, hp.learning_rate, hp.train_epochs)
     model = classifier(keras, trunk_model, head_model)
     if backbone and hp.finetune_epochs:
@@ -107,24 +114,26 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
         history = fit(model, x, hp.finetune_learning_rate, hp.finetune_epochs, top5=False, validate=False)
         fit_model, inputs = model, x
-    sketch = np.zeros(len(x), bool) if sketch is None else np.asarray(sketch, bool)
-    pred, top5 = ranked(fit_model, batches(tf, inputs, y, val_idx, 1024), min(5, classes))
-    hit1, hit5 = pred == y[val_idx], (top5 == y[val_idx, None]).any(axis=1)
-    shots, drawn = ~sketch[val_idx], sketch[val_idx]
-    val_acc, val_top5, sketch_acc, sketch_top5 = (float(h[m].mean()) if m.any() else float("nan")
-                                                  for m in (shots, drawn) for h in (hit1, hit5))
-    truth, pred = y[val_idx][shots], pred[shots]
+    shots, drawn = val_idx[~sketch[val_idx]], val_idx[sketch[val_idx]]
+    truth = y[shots]
+    pred, top5 = ranked(fit_model, batches(tf, inputs, y, shots, 1024), min(5, classes))
+    val_acc, val_top5 = _hits(pred, top5, truth)
+    sketch_acc = sketch_top5 = float("nan")
+    if len(drawn):
+        got, got5 = ranked(fit_model, batches(tf, inputs, names, drawn, 1024), min(5, n_names), output=1)
+        sketch_acc, sketch_top5 = _hits(got, got5, names[drawn])
     protos = prototypes(tf, keras, trunk_model, head_model, x, y, sketch, classes, hp.seed)
     seconds = time.monotonic() - start
     log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples%s",
-             seconds, 100 * val_acc, 100 * val_top5, f"{shots.sum():,}",
-             f"; sketches top-1 {100 * sketch_acc:.2f}%, top-5 {100 * sketch_top5:.2f}% on {drawn.sum():,}"
-             if drawn.any() else "")
+             seconds, 100 * val_acc, 100 * val_top5, f"{len(shots):,}",
+             f"; sketches (by name) top-1 {100 * sketch_acc:.2f}%, top-5 {100 * sketch_top5:.2f}% on {len(drawn):,}"
+             if len(drawn) else "")
     # The same weights in the network with 1x1 convolutions, which is what gets exported.
     export_trunk = trunk(keras, arch)
     copy_weights(trunk_model.get_weights(), export_trunk)
     model = classifier(keras, export_trunk, head_model)
-    return TrainResult(model, float(history.history["accuracy"][-1]), val_acc, val_top5, hp.train_epochs,
+    train_acc = next(v[-1] for k, v in history.history.items() if k.endswith("accuracy") and not k.startswith("val_"))
+    return TrainResult(model, float(train_acc), val_acc, val_top5, hp.train_epochs,
                        len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos)
 
 
@@ -153,32 +162,45 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.where(norm > 0, norm, 1)
 
 
-def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels, fit_idx, val_idx, classes, hp,
+def _hits(best: np.ndarray, top: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    if not len(truth):
+        return float("nan"), float("nan")
+    return float((best == truth).mean()), float((top == truth[:, None]).any(axis=1).mean())
+
+
+def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels, fit_idx, val_idx, sizes, hp,
          top5: bool = True, validate: bool = True):
-    """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss) and fit it.
-    (``top5=False`` for fine-tuning: the metric costs ~10 % of an epoch there, and the final
-    top-5 is measured after training anyway.)"""
+    """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss for each output:
+    classes, and names when ``sizes`` has two) and fit it. (``top5=False`` for fine-tuning: the
+    metric costs ~10 % of an epoch there, and the final top-5 is measured after training anyway.)"""
     steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * epochs
+    metrics = [_masked_top_k(tf, keras, 1, "accuracy")] + ([_masked_top_k(tf, keras, min(5, sizes[0]), "top5")]
+                                                            if top5 else [])
+    losses = [_smoothed_sparse_loss(tf, keras, n, hp.label_smoothing) for n in sizes]
     model.compile(
         optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps)),
-        loss=_smoothed_sparse_loss(tf, keras, classes, hp.label_smoothing),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
-        + ([keras.metrics.SparseTopKCategoricalAccuracy(min(5, classes), name="top5")] if top5 else []),
+        loss=losses if len(sizes) > 1 else losses[0], metrics=[metrics, []] if len(sizes) > 1 else metrics,
     )
+
+    def data(idx, size, **kw):  # two outputs: one label column each
+        ds = batches(tf, inputs, labels, idx, size, **kw)
+        return ds.map(lambda x, y: (x, (y[:, 0], y[:, 1]))) if len(sizes) > 1 else ds
+
     return model.fit(
-        batches(tf, inputs, labels, fit_idx, hp.batch_size, shuffle_seed=hp.seed), epochs=epochs,
-        validation_data=batches(tf, inputs, labels, val_idx, 1024) if len(val_idx) and validate else None,
+        data(fit_idx, hp.batch_size, shuffle_seed=hp.seed), epochs=epochs,
+        validation_data=data(val_idx, 1024) if len(val_idx) and validate else None,
         verbose=0, callbacks=[_epoch_logger(keras, epochs)],
     )
 
 
-def ranked(model, data, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each sample's best class and its ``k`` best, a batch at a time: the whole set's
-    probabilities (150,000 held out x 13,602 classes for Material's sets: 8 GB, and sorting them
-    twice that) are never held at once."""
+def ranked(model, data, k: int, output: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Each sample's best class and its ``k`` best (of the model's ``output``, when it has
+    several), a batch at a time: the whole set's probabilities (150,000 held out x 13,602
+    classes for Material's sets: 8 GB, and sorting them twice that) are never held at once."""
     best, top = [np.zeros(0, np.int64)], [np.zeros((0, k), np.int64)]
     for x, _ in data:
-        p = model(x, training=False).numpy()
+        p = model(x, training=False)
+        p = (p[output] if isinstance(p, (list, tuple)) else p).numpy()
         best.append(p.argmax(axis=1))
         top.append(np.argpartition(-p, k - 1, axis=1)[:, :k])
     return np.concatenate(best), np.concatenate(top)
@@ -195,6 +217,7 @@ def batches(tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: i
         ds = ds.shuffle(len(idx), seed=shuffle_seed, reshuffle_each_iteration=True)
     ink = source.dtype == np.uint8
     shape = (None, *source.shape[1:], *((1,) if ink else ()))
+    label_shape = (None, *labels.shape[1:])
 
     def take(i):  # numpy, outside the graph
         got = source[i].astype(np.float32)
@@ -204,7 +227,7 @@ def batches(tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: i
     def gather(i):
         got, lab = tf.numpy_function(take, [i], (tf.float32, tf.as_dtype(labels.dtype)), stateful=False)
         got.set_shape(shape)
-        lab.set_shape((None,))
+        lab.set_shape(label_shape)
         return got, lab
 
     return ds.batch(size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
@@ -212,13 +235,29 @@ def batches(tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: i
 
 def _smoothed_sparse_loss(tf, keras, classes: int, smoothing: float):
     """Label-smoothed cross-entropy on integer labels: one-hot per batch, never for the whole
-    set (pretraining has ~10,000 classes: a full one-hot matrix would take gigabytes)."""
-    cce = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
+    set (pretraining has ~10,000 classes: a full one-hot matrix would take gigabytes). A label
+    of -1 (a sample for the other output) costs nothing."""
 
     def loss(y_true, y_pred):
-        return cce(tf.one_hot(tf.cast(tf.reshape(y_true, [-1]), tf.int32), classes), y_pred)
+        labels = tf.cast(tf.reshape(y_true, [-1]), tf.int32)
+        each = keras.losses.categorical_crossentropy(tf.one_hot(tf.maximum(labels, 0), classes), y_pred,
+                                                     label_smoothing=smoothing)
+        return each * tf.cast(labels >= 0, each.dtype)
 
     return loss
+
+
+def _masked_top_k(tf, keras, k: int, name: str):
+    """The share of samples whose label is among the ``k`` best outputs, over labelled samples
+    only (-1: a sample for the other output)."""
+
+    class MaskedTopK(keras.metrics.Mean):
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            labels = tf.cast(tf.reshape(y_true, [-1]), tf.int32)
+            hit = tf.math.in_top_k(tf.maximum(labels, 0), tf.cast(y_pred, tf.float32), k)
+            return super().update_state(tf.cast(tf.boolean_mask(hit, labels >= 0), tf.float32))
+
+    return MaskedTopK(name=name)
 
 
 def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048) -> np.ndarray:
@@ -257,9 +296,11 @@ def _epoch_logger(keras, epochs: int):
             done = epoch + 1
             elapsed = time.monotonic() - self.start
             left = elapsed / done * (epochs - done)
-            validation = f", validation {100 * logs['val_accuracy']:.2f}%" if "val_accuracy" in logs else ""
+            # (With two outputs, Keras prefixes the metric with the output's name.)
+            acc, val = (next((v for k, v in logs.items() if k.endswith("accuracy") and k.startswith("val_") == is_val),
+                             None) for is_val in (False, True))
+            validation = f", validation {100 * val:.2f}%" if val is not None else ""
             log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%%s (%.0f s, %.0f s left)",
-                     done, epochs, logs.get("loss", float("nan")), 100 * logs.get("accuracy", 0),
-                     validation, elapsed, left)
+                     done, epochs, logs.get("loss", float("nan")), 100 * (acc or 0), validation, elapsed, left)
 
     return EpochLog()

@@ -5,7 +5,7 @@ import pytest
 
 from model_build.icons import family, parse_svg
 from model_build.lookalikes import page, report, text
-from model_build.pipeline import neighbours, sketch_class
+from model_build.pipeline import families, neighbours
 from model_build.sample_page import layout, render_page, sheet_labels, sketch_of
 
 
@@ -43,13 +43,14 @@ def test_a_sketch_cell_shows_the_outline_of_a_filled_shape(page):
     assert (np.abs(img - bg) > 60).sum() > cell.size, "no outline was drawn"
 
 
-def test_sketches_are_labelled_with_the_outlined_variant_of_their_name():
-    ids = ["filled/home", "outlined/home", "twotone/home", "filled/star", "heart", "heart-outline", "x"]
+def test_names_group_the_classes_of_an_icons_variants_outlined_first():
+    ids = ["filled/home", "outlined/home", "twotone/home", "filled/star", "heart", "heart-outline", "x", "x-fill"]
     icons = [parse_svg(f'<svg viewBox="0 0 4 4"><rect width="{n + 1}" height="1"/></svg>'.encode(), i)
              for n, i in enumerate(ids)]
     assert family("twotone/home") == family("home-outline") == "home"
-    canon = sketch_class(icons, np.arange(len(icons)))
-    assert canon.tolist() == [1, 1, 1, 3, 5, 5, 6]
+    groups = [[0], [1], [2], [3], [4], [5], [6, 7]]  # x and x-fill draw the same pixels: one class
+    icon_class = np.array([0, 1, 2, 3, 4, 5, 6, 6])
+    assert families(icons, groups, icon_class) == [[1, 0, 2], [3], [5, 4], [6]]
 
 
 def test_a_two_paint_icon_is_sketched_as_its_outlined_sibling():

@@ -40,11 +40,14 @@ function fetchJson(url) {
 
 // Variant words that names carry (eva's 'home-outline', Material's 'home-outline'): icons whose
 // names differ only by one are variants of one icon, like antd's outlined/home and filled/home.
-// The index names them (model_build/icons.py); this is for indexes from before it did.
-let VARIANT_SUFFIX = /-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$/;
+// The index lists each name's classes (model_build/pipeline.py: families); this groups those of
+// indexes from before it did.
+const VARIANT_SUFFIX = /-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$/;
 
 // A drawing's misfit (squared ink) per unit of the model's log-probability.
 const MODEL_WEIGHT = 15;
+// A sketch's name score: this much of the sketch head's, the rest the classifier's (byName).
+const SKETCH_MIX = 0.5;
 
 function variantKey(name) {
   return name.replace(VARIANT_SUFFIX, '');
@@ -56,8 +59,8 @@ function createApi() {
   let position = new Map(); // icon id -> its place in api.icons (and in the drawings' files)
   let drawings = null; // {chunk, files, base}: icons [k * chunk, (k + 1) * chunk) are in files[k]
   let chunks = new Map(); // k -> Promise of that file's loading
-  let kin = new Map(); // variantKey(name) -> the classes of that icon's variants
-  let familyOf = []; // class -> its variants' classes (kin's list)
+  let families = []; // each name's classes (its variants), the outlined first: the sketch head's outputs
+  let familyOf = []; // class -> its family (an entry of families)
   let classOf = []; // icon -> its class
   let neighbours = null; // Promise of the similar classes' file (loaded on first use)
   let similarUrl = null;
@@ -68,7 +71,7 @@ function createApi() {
   async function weighVariants(scores, query) {
     let top = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c] > scores[top]) top = c;
-    const family = kin.get(variantKey(api.icons[api.classes[top][0]].name)) || [];
+    const family = familyOf[top] || [];
     if (family.length < 2) return;
     const svgs = await api.svgs(family.map((c) => api.icons[api.classes[c][0]].id));
     const drawings = await Promise.all(svgs.map((svg) => (svg ? layerMaps(svg, api.imageSize).catch(() => null) : null)));
@@ -94,20 +97,19 @@ function createApi() {
     return m;
   }
 
-  // A sketch shows outlines, whichever variant it meant: each name scores its variants' sum
-  // and answers with its best variant.
-  function byName(scores, k) {
-    const best = new Map(); // family (its class list) -> [its best class, the family's total]
-    scores.forEach((s, c) => {
-      const fam = familyOf[c] || [c];
-      const got = best.get(fam) || [c, 0];
-      if (s > scores[got[0]]) got[0] = c;
-      got[1] += s;
-      best.set(fam, got);
-    });
-    return [...best.entries()].sort((a, b) => b[1][1] - a[1][1]).slice(0, k).map(([fam, [c, total]]) => {
-      const m = match(c, total);
-      const variants = fam.filter((o) => o !== c).flatMap((o) => api.classes[o].map((i) => api.icons[i].id));
+  // A sketch shows outlines, whichever variant it meant: one answer per name, its outlined
+  // variant (the others in `variants`). A name's score mixes the sketch head's (trained on
+  // sketches of outlines) with the classifier's for its variants together (which knows line
+  // icons drawn as lines, the way people draw them): each alone read fewer doodles.
+  function byName(classScores, nameScores, k) {
+    const perName = new Float32Array(families.length);
+    families.forEach((fam, n) => fam.forEach((c) => { perName[n] += classScores[c]; }));
+    if (nameScores) perName.forEach((s, n) => { perName[n] = SKETCH_MIX * nameScores[n] + (1 - SKETCH_MIX) * s; });
+    const order = Array.from(perName.keys()).sort((a, b) => perName[b] - perName[a]).slice(0, k);
+    return order.map((n) => {
+      const [first, ...others] = families[n];
+      const m = match(first, perName[n]);
+      const variants = others.flatMap((o) => api.classes[o].map((i) => api.icons[i].id));
       if (variants.length) m.variants = variants;
       return m;
     });
@@ -130,7 +132,6 @@ function createApi() {
             if (index.preprocess_version !== PREPROCESS_VERSION) {
               throw new Error('the model was built for another widget version: rebuild the site');
             }
-            if (index.variant_suffix) VARIANT_SUFFIX = new RegExp(index.variant_suffix);
             similarUrl = index.similar ? new URL(index.similar, base).href : null;
             neighbours = null;
             api.icons = index.icons.map((icon) => ({
@@ -141,13 +142,18 @@ function createApi() {
             chunks = new Map();
             // One model output per class; icons that draw the same pixels share a class.
             api.classes = index.classes || api.icons.map((_, i) => [i]);
-            kin = new Map();
-            api.classes.forEach((members, c) => {
-              const key = variantKey(api.icons[members[0]].name);
-              if (!kin.has(key)) kin.set(key, []);
-              kin.get(key).push(c);
-            });
-            familyOf = api.classes.map((members) => kin.get(variantKey(api.icons[members[0]].name)));
+            if (index.families) families = index.families;
+            else { // an index from before families
+              const kin = new Map();
+              api.classes.forEach((members, c) => {
+                const key = variantKey(api.icons[members[0]].name);
+                if (!kin.has(key)) kin.set(key, []);
+                kin.get(key).push(c);
+              });
+              families = [...kin.values()];
+            }
+            familyOf = [];
+            families.forEach((fam) => fam.forEach((c) => { familyOf[c] = fam; }));
             classOf = new Int32Array(api.icons.length);
             api.classes.forEach((members, c) => members.forEach((i) => { classOf[i] = c; }));
             api.imageSize = index.image_size;
@@ -228,11 +234,14 @@ function createApi() {
       const size = api.imageSize * api.imageSize;
       const batch = new Float32Array(views.length * size);
       views.forEach((ink, v) => { for (let i = 0; i < size; i++) batch[v * size + i] = Math.round(ink[i] * 255) / 255; });
-      const all = await engine.scores(batch, views.length);
-      const classes = all.length / views.length;
-      const scores = new Float32Array(classes);
-      for (let v = 0; v < views.length; v++) for (let c = 0; c < classes; c++) scores[c] += all[v * classes + c] / views.length;
-      if (sketch) return byName(scores, k);
+      const heads = sketch && engine.outputs.includes('sketch') ? ['probabilities', 'sketch'] : ['probabilities'];
+      const [scores, names] = (await engine.scores(batch, views.length, heads)).map((all) => {
+        const outputs = all.length / views.length;
+        const mean = new Float32Array(outputs);
+        for (let v = 0; v < views.length; v++) for (let c = 0; c < outputs; c++) mean[c] += all[v * outputs + c] / views.length;
+        return mean;
+      });
+      if (sketch) return byName(scores, names, k);
       await weighVariants(scores, views[0]);
       const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
       return order.map((c) => match(c, scores[c]));
