@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import sys
@@ -20,6 +21,25 @@ def launch_browser(playwright):
     from model_build.browser import launch
 
     return launch(playwright)
+
+
+@contextlib.contextmanager
+def widget_page(site: Path, page_path: str):
+    """``(page, backend)``: the built ``site`` served locally, its widget's page open in headless
+    Chromium with the model loaded; everything is shut down on leaving."""
+    from playwright.sync_api import sync_playwright
+
+    base, server = serve(site)
+    try:
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            page = browser.new_page()
+            page.goto(f"{base}/{page_path}")
+            page.evaluate("iconsearch.ready()")
+            yield page, page.evaluate("iconsearch.backend")
+            browser.close()
+    finally:
+        server.shutdown()
 
 
 def save(name: str, data: dict) -> Path:

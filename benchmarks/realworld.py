@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from _common import RESULTS, ROOT, launch_browser, median, save, search_images, serve
+from _common import RESULTS, ROOT, median, save, search_images, widget_page
 from accuracy import ids_of
 from scenes import SCENARIOS, make_queries
 
@@ -228,32 +228,20 @@ def main() -> int:
 def search_queries(site: Path, page_path: str, icons, count: int, seeds, scenarios, save_to: Path | None = None):
     """Make ``count`` queries per variant x scenario for each seed, search them through the built
     page in headless Chromium: ``(tally per seed, each search's ms, the TF.js backend)``."""
-    from playwright.sync_api import sync_playwright
-
     per_seed, ms = {}, []
-    base, server = serve(site)
-    try:
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page()
-            page.goto(f"{base}/{page_path}")
-            page.evaluate("iconsearch.ready()")
-            backend = page.evaluate("iconsearch.backend")
-            for seed in seeds:
-                t = time.monotonic()
-                queries = make_queries(icons, count, seed, scenarios, name_of)
-                made = time.monotonic() - t
-                answers = search_images(page, [(q.data, q.mime) for q in queries])
-                per_seed[seed] = tally(queries, answers)
-                ms += [a["ms"] for a in answers]
-                n, top1 = per_seed[seed]["all|all"][:2]
-                print(f"seed {seed}: {len(queries)} queries made in {made:.0f} s, searched in "
-                      f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %", flush=True)
-                if save_to:
-                    save_queries(save_to / f"seed-{seed}", queries, answers)
-            browser.close()
-    finally:
-        server.shutdown()
+    with widget_page(site, page_path) as (page, backend):
+        for seed in seeds:
+            t = time.monotonic()
+            queries = make_queries(icons, count, seed, scenarios, name_of)
+            made = time.monotonic() - t
+            answers = search_images(page, [(q.data, q.mime) for q in queries])
+            per_seed[seed] = tally(queries, answers)
+            ms += [a["ms"] for a in answers]
+            n, top1 = per_seed[seed]["all|all"][:2]
+            print(f"seed {seed}: {len(queries)} queries made in {made:.0f} s, searched in "
+                  f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %", flush=True)
+            if save_to:
+                save_queries(save_to / f"seed-{seed}", queries, answers)
     return per_seed, ms, backend
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import ROOT, launch_browser, median, save, search_images, serve
+from _common import ROOT, median, save, search_images, widget_page
 from accuracy import name_of, names_of
 from doodles import STYLES, make_doodles
 from realworld import original_svgs
@@ -124,36 +124,24 @@ def main() -> int:
 def search_doodles(site: Path, page_path: str, icons, count: int, seeds, save_to: Path | None = None):
     """Make ``count`` doodles per style for each seed, search them with ``{sketch: true}`` through
     the built page: ``(tally per seed, each search's ms, (true, top-1) miss counts, backend)``."""
-    from playwright.sync_api import sync_playwright
-
     per_seed, ms, confusions = {}, [], Counter()
-    base, server = serve(site)
-    try:
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page()
-            page.goto(f"{base}/{page_path}")
-            page.evaluate("iconsearch.ready()")
-            backend = page.evaluate("iconsearch.backend")
-            for seed in seeds:
-                t = time.monotonic()
-                doodles = make_doodles(icons, count, seed)
-                made = time.monotonic() - t
-                answers = search_images(page, [(d.data, d.mime) for d in doodles], k=5, options={"sketch": True})
-                per_seed[seed] = tally(doodles, answers)
-                ms += [a["ms"] for a in answers]
-                for d, a in zip(doodles, answers):
-                    if not (a["results"] and d.name in names_of(a["results"][0])):
-                        confusions[d.name, top1_name(a)] += 1
-                n, top1, top5 = per_seed[seed]["all"]
-                print(f"seed {seed}: {len(doodles)} doodles made in {made:.0f} s, searched in "
-                      f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %, top-5 {pct(top5, n)} %", flush=True)
-                if save_to:
-                    save_doodles(save_to / f"seed-{seed}", doodles, answers)
-            timings = ui_timings(page, [i for i, _, _ in icons])
-            browser.close()
-    finally:
-        server.shutdown()
+    with widget_page(site, page_path) as (page, backend):
+        for seed in seeds:
+            t = time.monotonic()
+            doodles = make_doodles(icons, count, seed)
+            made = time.monotonic() - t
+            answers = search_images(page, [(d.data, d.mime) for d in doodles], k=5, options={"sketch": True})
+            per_seed[seed] = tally(doodles, answers)
+            ms += [a["ms"] for a in answers]
+            for d, a in zip(doodles, answers):
+                if not (a["results"] and d.name in names_of(a["results"][0])):
+                    confusions[d.name, top1_name(a)] += 1
+            n, top1, top5 = per_seed[seed]["all"]
+            print(f"seed {seed}: {len(doodles)} doodles made in {made:.0f} s, searched in "
+                  f"{time.monotonic() - t - made:.0f} s; top-1 {pct(top1, n)} %, top-5 {pct(top5, n)} %", flush=True)
+            if save_to:
+                save_doodles(save_to / f"seed-{seed}", doodles, answers)
+        timings = ui_timings(page, [i for i, _, _ in icons])
     return per_seed, ms, confusions, backend, timings
 
 

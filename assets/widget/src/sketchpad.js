@@ -2,22 +2,14 @@
 // drawing is kept as strokes (undo takes the last one away) and handed to `onStroke` as a
 // canvas each time a stroke ends. Keyboard: Space puts the pen down or lifts it, the arrow keys
 // move it (Shift: further), Ctrl/Cmd+Z undoes, Escape or Delete clears.
+import { h } from './dom.js';
+
 const SIDE = 256; // the canvas's pixels; the model sees a 32 px crop of the ink
 // Pen widths in canvas pixels: a finger draws wider lines than a mouse or a stylus. Training's
-// sketches have strokes of 3-8 % of the icon's box: these are ~3.5 % and ~5.5 % of the pad.
+// sketches have strokes of 3-8 % of the icon's box: these are ~3.5 % and ~5.5 % of the pad
+// (and sketch.js thickens what is thinner than 8 % of the drawing).
 const WIDTH = { mouse: 9, pen: 9, touch: 14 };
 const STEP = 8; // pixels per arrow key press (Shift: 4 times that)
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) el.append(c);
-  return el;
-}
 
 export function mountPad(STRINGS, onStroke) {
   const canvas = h('canvas', { class: 'iconsearch__canvas', width: SIDE, height: SIDE, tabindex: '0', role: 'img',

@@ -1,5 +1,6 @@
 // The widget's DOM: a drop zone (click, drag and drop, paste) beside a draw pad, top matches,
 // and the icon grid; each icon offers the icons that look like it.
+import { h } from './dom.js';
 import { mountPad } from './sketchpad.js';
 
 // Strings by language: the widget's `data-lang` (the plugin's `language` option, else the
@@ -126,16 +127,6 @@ export function strings(lang) {
   return LANGUAGES[code] || LANGUAGES.en;
 }
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) el.append(c);
-  return el;
-}
 
 // An id as text with line-break chances after its / and - (not inside words).
 function breakable(id) {
