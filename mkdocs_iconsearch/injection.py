@@ -64,7 +64,7 @@ def copy_site_files(bundle_dir: Path, model_dir: Path, manifest: dict, site_dir:
     dest = Path(site_dir) / SITE_DIR
     shutil.copytree(bundle_dir, dest, dirs_exist_ok=True)
     for name in (manifest["model"], manifest["weights"], manifest["index"], *manifest.get("svgs", []),
-                 *filter(None, [manifest.get("similar")])):
+                 *filter(None, [manifest.get(k) for k in ("similar", "sketch_model", "sketch_weights")])):
         shutil.copy2(model_dir / name, dest / name)
     if snippets:
         (dest / snippets[0]).write_bytes(snippets[1])

@@ -24,8 +24,10 @@ def content_hash(data: bytes, length: int = 10) -> str:
     return hashlib.sha256(data).hexdigest()[:length]
 
 
-def export_tfjs(model, image_size: int, out_dir: Path) -> dict:
-    """Writes ``model-<hash>.json`` and ``weights-<hash>.bin`` into ``out_dir``; returns their names."""
+def export_tfjs(model, out_dir: Path, inputs: tuple[str, list], outputs: list[str], prefix: str = "") -> dict:
+    """Writes ``<prefix>model-<hash>.json`` and ``<prefix>weights-<hash>.bin`` into ``out_dir``;
+    returns their names and bytes. ``inputs``: the input's name and shape; ``outputs``: the
+    names of the model's outputs, in order (the graph model's signature keys)."""
     tf, _ = import_tf()
     with native_output_hidden(log):  # its import and grappler's session lines
         from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
@@ -34,31 +36,29 @@ def export_tfjs(model, image_size: int, out_dir: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="iconsearch-export-") as tmp, native_output_hidden(log):
         saved, converted = Path(tmp) / "saved", Path(tmp) / "tfjs"
 
-        @tf.function(input_signature=[tf.TensorSpec([None, image_size, image_size, 1], tf.float32, name="ink")])
-        def serve(ink):
-            out = model(ink, training=False)
-            if isinstance(out, (list, tuple)):  # the sketch head's too (network.head)
-                return {"probabilities": out[0], "sketch": out[1]}
-            return {"probabilities": out}
+        @tf.function(input_signature=[tf.TensorSpec(inputs[1], tf.float32, name=inputs[0])])
+        def serve(x):
+            out = model(x, training=False)
+            return dict(zip(outputs, out if isinstance(out, (list, tuple)) else [out]))
 
         tf.saved_model.save(model, str(saved), signatures={"serving_default": serve})
         convert_tf_saved_model(str(saved), str(converted), quantization_dtype_map={"uint8": True},
                                weight_shard_size_bytes=64 * 1024 * 1024)
-        return _rename_hashed(converted, out_dir)
+        return _rename_hashed(converted, out_dir, prefix)
 
 
-def _rename_hashed(converted: Path, out_dir: Path) -> dict:
+def _rename_hashed(converted: Path, out_dir: Path, prefix: str) -> dict:
     spec = json.loads((converted / "model.json").read_text())
     weights = b""
     for group in spec["weightsManifest"]:
         for path in group["paths"]:
             weights += (converted / path).read_bytes()
-    weights_name = f"weights-{content_hash(weights)}.bin"
+    weights_name = f"{prefix}weights-{content_hash(weights)}.bin"
     (out_dir / weights_name).write_bytes(weights)
     spec["weightsManifest"] = [{"paths": [weights_name],
                                "weights": [w for g in spec["weightsManifest"] for w in g["weights"]]}]
     model_json = json.dumps(spec, separators=(",", ":")).encode()
-    model_name = f"model-{content_hash(model_json)}.json"
+    model_name = f"{prefix}model-{content_hash(model_json)}.json"
     (out_dir / model_name).write_bytes(model_json)
     shutil.rmtree(converted, ignore_errors=True)
     return {"model": model_name, "weights": weights_name, "bytes": len(weights) + len(model_json)}

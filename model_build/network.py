@@ -112,3 +112,18 @@ def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0
 def classifier(keras, trunk_model, head_model):
     inp = keras.Input(trunk_model.input_shape[1:], name="ink")
     return keras.Model(inp, head_model(trunk_model(inp)), name="iconsearch")
+
+
+def exported(keras, trunk_model, head_model):
+    """The networks a site ships: ``(main, sketch)``. Without a sketch head, the classifier and
+    None. With one, main maps an ink map to the class probabilities and the embedding, and
+    sketch maps an embedding to the name probabilities: a file of its own that the widget
+    fetches on the first sketch only, so a screenshot's first answer costs no more bytes."""
+    if len(head_model.outputs) == 1:
+        return classifier(keras, trunk_model, head_model), None
+    inp = keras.Input(trunk_model.input_shape[1:], name="ink")
+    emb = head_model.get_layer("embedding")(trunk_model(inp))  # (dropout: none at inference)
+    main = keras.Model(inp, [head_model.get_layer("probabilities")(emb), emb], name="iconsearch")
+    e = keras.Input((emb.shape[-1],), name="embedding")
+    sketch = head_model.get_layer("sketch")(head_model.get_layer("sketch_embedding")(e))
+    return main, keras.Model(e, sketch, name="sketch")

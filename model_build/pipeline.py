@@ -73,9 +73,15 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
         name_of[members] = n
     y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
     result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1))
-    files = export_tfjs(result.model, hp.image_size, out_dir)
+    ink = ("ink", [None, hp.image_size, hp.image_size, 1])
+    if result.sketch_model is None:
+        files, sketch_files = export_tfjs(result.model, out_dir, ink, ["probabilities"]), {}
+    else:
+        files = export_tfjs(result.model, out_dir, ink, ["probabilities", "embedding"])
+        sketch_files = export_tfjs(result.sketch_model, out_dir, ("embedding", list(result.sketch_model.input_shape)), ["sketch"], "sketch-")
     similar = neighbours(result.prototypes)
-    index_name, similar_name, *svg_files = widget_files(icons, groups, hp, out_dir, similar, names)
+    index_name, similar_name, *svg_files = widget_files(icons, groups, hp, out_dir, similar, names,
+                                                        sketch_files.get("model"))
     name = [" = ".join(icons[i].id for i in g) for g in groups]
     confused = [{"true": name[t], "predicted": name[p], "count": c} for t, p, c in result.confusions]
     (out_dir / "confusions.json").write_text(json.dumps(confused, indent=1))
@@ -84,7 +90,9 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
                  "\n".join(f"  {c['true']} -> {c['predicted']}: {c['count']}" for c in confused))
     manifest = {
         "model": files["model"], "weights": files["weights"], "index": index_name, "svgs": svg_files,
-        "similar": similar_name, "model_bytes": files["bytes"], "icons": len(icons), "samples": result.samples,
+        "similar": similar_name, "sketch_model": sketch_files.get("model"), "sketch_weights": sketch_files.get("weights"),
+        "model_bytes": files["bytes"], "sketch_model_bytes": sketch_files.get("bytes", 0),
+        "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
         "val_sketch_accuracy": _number(result.sketch_accuracy), "val_sketch_top5": _number(result.sketch_top5),
         "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
@@ -147,11 +155,12 @@ SVG_CHUNK = 256  # drawings per file: the grid fetches them as it shows their ic
 
 
 def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_dir: Path,
-                 similar: list[list[int]] | None = None, names: list[list[int]] | None = None) -> list[str]:
+                 similar: list[list[int]] | None = None, names: list[list[int]] | None = None,
+                 sketch_model: str | None = None) -> list[str]:
     """What the widget needs besides the model, written into ``out_dir``: the index
     (``index-<hash>.json``: the icons' ids, which icons each output of the model stands for, in
     output order, the input size, the drawings' files, the similar classes' file, the classes
-    of each name in the sketch head's output order), each class's neighbours (``similar-<hash>.json``, loaded when a reader
+    of each name in the sketch head's output order, the sketch head's file), each class's neighbours (``similar-<hash>.json``, loaded when a reader
     asks for similar icons) and the drawings, ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a
     list of SVG strings): a page loads no drawing it does not show. Returns the file names:
     the index, the neighbours, the drawings."""
@@ -167,6 +176,7 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
         "icons": [{"id": i.id} for i in icons], "classes": groups,
         "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]},
         "similar": near_name, "families": names if names is not None else [[c] for c in range(len(groups))],
+        **({"sketch_model": sketch_model} if sketch_model else {}),
     }, separators=(",", ":")).encode()
     files = [(f"index-{content_hash(index)}.json", index), (near_name, near), *chunks]
     for name, data in files:

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import LOGGER_NAME
 from .hparams import HParams
-from .network import Arch, classifier, copy_weights, head, trunk
+from .network import Arch, classifier, copy_weights, exported, head, trunk
 from .progress import Progress
 
 log = logging.getLogger(LOGGER_NAME)
@@ -28,7 +28,7 @@ MIN_STEPS_PER_EPOCH = 30
 
 @dataclass
 class TrainResult:
-    model: object  # a tf_keras.Model: ink map -> class probabilities
+    model: object  # a tf_keras.Model: ink map -> class probabilities (and the embedding, with sketch_model)
     train_accuracy: float
     val_accuracy: float
     val_top5: float
@@ -39,6 +39,7 @@ class TrainResult:
     sketch_accuracy: float = float("nan")  # held-out sketches, by name (the sketch head)
     sketch_top5: float = float("nan")
     prototypes: np.ndarray | None = None  # classes x embedding: each class's mean look, unit length
+    sketch_model: object = None  # embedding -> name probabilities (network.exported), if sketches
 
 
 def import_tf():
@@ -131,10 +132,10 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # The same weights in the network with 1x1 convolutions, which is what gets exported.
     export_trunk = trunk(keras, arch)
     copy_weights(trunk_model.get_weights(), export_trunk)
-    model = classifier(keras, export_trunk, head_model)
+    model, sketch_model = exported(keras, export_trunk, head_model)
     train_acc = next(v[-1] for k, v in history.history.items() if k.endswith("accuracy") and not k.startswith("val_"))
     return TrainResult(model, float(train_acc), val_acc, val_top5, hp.train_epochs,
-                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos)
+                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model)
 
 
 def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray, sketch: np.ndarray,

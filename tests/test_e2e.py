@@ -65,15 +65,18 @@ def test_site_files(site):
     model = json.loads(next(out.glob("model-*.json")).read_text())
     weights = next(out.glob("weights-*.bin"))
     assert model["weightsManifest"][0]["paths"] == [weights.name]
-    assert set(model["signature"]["outputs"]) == {"probabilities", "sketch"}  # the sketch head too
+    assert set(model["signature"]["outputs"]) == {"probabilities", "embedding"}  # the sketch head reads the embedding
+    sketch = json.loads((out / index["sketch_model"]).read_text())  # from a file of its own, fetched on a first sketch
+    assert set(sketch["signature"]["outputs"]) == {"sketch"} and (out / sketch["weightsManifest"][0]["paths"][0]).exists()
     assert sorted(len(f) for f in index["families"]) == [1, 1, 1, 2, 2, 3]  # setting, search, user; heart, star; home
     assert {w["quantization"]["dtype"] for w in model["weightsManifest"][0]["weights"] if "quantization" in w} == {"uint8"}
     assert (out / "iconsearch.js").exists() and list(out.glob("*.wasm"))
     # Every model file is named by its content: a rebuilt site can't mix old weights with new labels.
     import hashlib
 
-    for path in [weights, *out.glob("model-*.json"), *out.glob("index-*.json"), *out.glob("svgs-*.json")]:
-        assert path.stem.split("-", 1)[1] == hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.name
+    for path in [weights, *out.glob("model-*.json"), *out.glob("index-*.json"), *out.glob("svgs-*.json"),
+                 *out.glob("sketch-*"), *out.glob("similar-*.json")]:
+        assert path.stem.rsplit("-", 1)[1] == hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.name
     page = (root / "site/icons/index.html").read_text()
     assert "data-iconsearch" in page and "../assets/iconsearch/iconsearch.js" in page
     # The marker placed the widget in another page, between the text around it.
@@ -421,9 +424,14 @@ def test_drawing_with_the_keyboard(icons_page):
 
 def test_js_api_sketch_search_answers_one_variant_per_name(icons_page):
     page, base, svgs = icons_page
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
     page.goto(f"{base}/icons/")
+    page.evaluate("iconsearch.ready()")
+    assert not [u for u in fetched if "/sketch-" in u]  # the sketch head waits for a first sketch
     draw_with_mouse(page, trace(page, svgs["outlined/home"]))
     match_names(page)
+    assert len([u for u in fetched if "/sketch-" in u]) == 2  # its model and weights, once
     got = page.evaluate("""async () => ({
         sketch: await iconsearch.search(document.querySelector('.iconsearch__canvas'), 5, {sketch: true}),
         plain: await iconsearch.search(document.querySelector('.iconsearch__canvas'), 10)})""")

@@ -190,7 +190,11 @@ function createApi() {
         enginePromise = (async () => {
           const index = await api.loadIndex();
           const { createEngine } = await import('./engine.js');
-          const engine = await createEngine({ ...config(findModel()), imageSize: index.image_size });
+          const { base } = config(findModel());
+          const engine = await createEngine({
+            ...config(findModel()), imageSize: index.image_size,
+            sketchUrl: index.sketch_model ? new URL(index.sketch_model, base).href : null,
+          });
           api.backend = engine.backend;
           return engine;
         })();
