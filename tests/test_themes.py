@@ -218,15 +218,18 @@ def test_typing_in_the_filter_does_not_trigger_material_shortcuts(sites, page):
 
 @pytest.mark.parametrize("theme, width, scheme", [
     ("mkdocs", 1280, "light"), ("mkdocs", 390, "light"), ("readthedocs", 1280, "light"), ("readthedocs", 390, "light"),
-    ("material", 1280, "light"), ("material", 390, "light"), ("material", 1280, "dark"), ("material", 390, "dark")])
+    ("material", 1280, "light"), ("material", 390, "light"), ("material", 1280, "dark"), ("material", 390, "dark"),
+    ("mkdocs", 1280, "dark"), ("mkdocs", 390, "dark")])
 def test_the_draw_pad_works_in_the_theme(sites, page, theme, width, scheme):
     """Drawn with the mouse on a desktop, with a finger (touch events) on a phone: the pad shows
     the strokes, inside the widget, and the matches follow each stroke."""
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{sites[theme][1]}/icons/")
-    if scheme == "dark":
+    if scheme == "dark" and theme == "material":
         page.locator("label.md-header__button[for^='__palette']:visible").first.click()
         page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    elif scheme == "dark":  # what MkDocs' theme does for `color_mode: dark` and its toggle
+        page.evaluate("document.documentElement.dataset.bsTheme = 'dark'")
     canvas = page.locator(".iconsearch__canvas")
     canvas.scroll_into_view_if_needed()
     box, widget = canvas.bounding_box(), page.locator(".iconsearch").bounding_box()
