@@ -78,7 +78,8 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.sources, self.limits = read_options(self.config)
         self.page_sources = _page_sources(self.config.page)
-        self.lookalikes_page = (_page_sources(self.config.lookalikes_page) or (None,))[0]
+        self.lookalikes_sources = _page_sources(self.config.lookalikes_page)  # the first is generated
+        self.lookalikes_page = (self.lookalikes_sources or (None,))[0]
         if not 0 < self.config.lookalikes_threshold <= 1:
             raise OptionError(f"option `lookalikes_threshold` must be above 0 and at most 1, not "
                               f"{self.config.lookalikes_threshold!r}")
@@ -96,9 +97,10 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
             return files
         if self.page_sources and not any(files.get_file_from_path(src) for src in self.page_sources):
             files.append(File.generated(config, self.page_sources[0], content=generated_page()))
-        if self.lookalikes_page and files.get_file_from_path(self.lookalikes_page):
+        taken = [src for src in self.lookalikes_sources if files.get_file_from_path(src)]
+        if taken:
             log.warning("iconsearch: the docs have a page %s already, so no look-alikes page is generated there: "
-                        "set `lookalikes_page` to another path", self.lookalikes_page)
+                        "set `lookalikes_page` to another path", taken[0])
         elif self.lookalikes_page:
             model = self.site.model
             found = lookalikes(model, self.config.lookalikes_threshold)

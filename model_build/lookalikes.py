@@ -14,7 +14,8 @@ def report(index: dict, similar: dict, threshold: float = DEFAULT_THRESHOLD) -> 
     """``{"threshold", "identical": [[id, ...], ...], "near": [{"a", "b", "score"}, ...]}``, the
     near pairs most alike first; a pair counts once whichever of the two lists the other."""
     if not 0 < threshold <= 1:
-        raise ValueError(f"the look-alikes threshold must be above 0 and at most 1, not {threshold!r}")
+        raise ValueError(f"the look-alikes threshold must be above 0 and at most 1, not {threshold!r} "
+                         "(`--threshold`, or the plugin's `lookalikes_threshold` option)")
     ids = [icon["id"] for icon in index["icons"]]
     classes = index["classes"]
     pairs: dict[tuple[int, int], float] = {}

@@ -72,7 +72,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     for n, members in enumerate(names):
         name_of[members] = n
     y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
-    result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1))
+    result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1), len(names))
     ink = ("ink", [None, hp.image_size, hp.image_size, 1])
     if result.sketch_model is None:
         files, sketch_files = export_tfjs(result.model, out_dir, ink, ["probabilities"]), {}

@@ -142,7 +142,7 @@ def _sketch_cell(draw: Draws, label: int, cell: int) -> Cell:
     """A hand-drawn look: outlines (fill none, a round stroke of 3-8 % of the icon's box: the
     percentage follows its viewBox, whatever its units), a dark pen or a grey pencil on white,
     off-white or a light tint, wobbled, skewed and squeezed, a part of it erased sometimes."""
-    size = draw.integers(MIN_SIZE + 6, cell - 2 * INSET - 1)
+    size = draw.integers(min(MIN_SIZE + 6, cell - 2 * INSET - 2), cell - 2 * INSET - 1)
     x = draw.integers(INSET, cell - size - INSET + 1)
     y = draw.integers(INSET, cell - size - INSET + 1)
     paper = draw.uniform(0.86, 1.0)
@@ -281,6 +281,10 @@ def _luminance(hex_colour: str) -> float:
 
 
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
+# An icon's own fill, in its dark colour or currentColor (Bootstrap's root, many Iconify sets):
+# sketch cells set --fill: none, so that they draw outlines only.
+SKETCHABLE_FILL = "var(--fill, currentColor)"
+_CURRENT_FILL = re.compile(r'fill="currentColor"', re.I)
 
 
 def themable(icon: Icon, prefix: str = "") -> dict:
@@ -292,13 +296,14 @@ def themable(icon: Icon, prefix: str = "") -> dict:
     def repl(m: re.Match) -> str:
         value = "currentColor" if m.group(2).lower() == dark else "var(--tint)"
         if m.group(1) == "fill" and value == "currentColor":
-            value = "var(--fill, currentColor)"  # sketch cells set --fill: none (outlines only)
+            value = SKETCHABLE_FILL
         return f'{m.group(1)}="{value}"'
 
-    inner = COLOUR_ATTR.sub(repl, icon.inner)
+    inner = _CURRENT_FILL.sub(f'fill="{SKETCHABLE_FILL}"', COLOUR_ATTR.sub(repl, icon.inner))
     if prefix:
         inner = _ID_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", inner)
-    return {"viewbox": icon.viewbox, "root_attrs": icon.root_attrs, "inner": inner}
+    root = tuple((k, SKETCHABLE_FILL if k == "fill" and v.lower() == "currentcolor" else v) for k, v in icon.root_attrs)
+    return {"viewbox": icon.viewbox, "root_attrs": root, "inner": inner}
 
 
 def render_page(icons: list[Icon], grid: int, cell: int, first_sheet: list[Cell]) -> str:

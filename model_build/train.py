@@ -65,12 +65,13 @@ def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None,
-          names: np.ndarray | None = None) -> TrainResult:
+          names: np.ndarray | None = None, name_count: int | None = None) -> TrainResult:
     """``x``: N x S x S uint8 ink maps, ``y``: N class indexes; ``backbone``: a
     ``backbone.Backbone`` to train only the head on, or None to train everything; ``names``:
     per sample, the name index of a sketch, -1 for a screenshot (whose ``y`` is its class; a
     sketch's ``y`` is -1). With sketches, the network has a second output, the sketch head
-    (``network.head``); each output learns from its own samples only."""
+    (``network.head``) over ``name_count`` names (default: the largest name sketched); each
+    output learns from its own samples only."""
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
     start = time.monotonic()
@@ -80,7 +81,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                          f"{arch.image_size}: use {arch.image_size}, or `backbone: none` to train from scratch")
     trunk_model = trunk(keras, arch, for_training=True)
     names = np.full(len(x), -1, np.int32) if names is None else np.asarray(names, np.int32)
-    sketch, n_names = names >= 0, int(names.max()) + 1 if len(names) else 0
+    sketch = names >= 0
+    n_names = (name_count or int(names.max()) + 1) if sketch.any() else 0
     labels = np.stack([y, names], axis=1).astype(np.int32) if n_names else y
     # On the backbone, light dropout: a build's few epochs underfit more than they overfit
     # (0.3/0.2, as in pretraining from scratch, cost ~1 point of validation accuracy).

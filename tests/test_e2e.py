@@ -420,6 +420,15 @@ def test_drawing_with_the_keyboard(icons_page):
     assert len(match_names(page)) == 5
     page.keyboard.press("Escape")
     page.wait_for_function("!document.querySelector('.iconsearch__match')")
+    # The keyboard's pen down, then a mouse stroke, then keys again: one pen at a time, no error
+    # (the fixture fails the test on any page error).
+    page.keyboard.press(" ")
+    box = page.locator(".iconsearch__canvas").bounding_box()
+    draw_with_mouse(page, [[[box["x"] + 40, box["y"] + 40], [box["x"] + 120, box["y"] + 100]]])
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press(" ")
+    assert len(match_names(page)) == 5
 
 
 def test_js_api_sketch_search_answers_one_variant_per_name(icons_page):
@@ -477,7 +486,7 @@ def test_lookalikes_page_and_duplicates_command(site):
     assert len(found["near"]) == page.count("iconsearch-lookalikes__score")
     bad = subprocess.run([sys.executable, "-m", "mkdocs_iconsearch.cli", "duplicates", "--threshold", "2"],
                          cwd=root, capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 1 and "threshold must be above 0 and at most 1" in bad.stderr
+    assert bad.returncode == 1 and "threshold must be above 0 and at most 1" in bad.stderr and "--threshold" in bad.stderr
 
 
 def test_a_photo_of_a_pencil_sketch_is_flattened_and_its_thin_lines_thickened(icons_page):

@@ -104,7 +104,7 @@ function createApi() {
   function byName(classScores, nameScores, k) {
     const perName = new Float32Array(families.length);
     families.forEach((fam, n) => fam.forEach((c) => { perName[n] += classScores[c]; }));
-    if (nameScores) perName.forEach((s, n) => { perName[n] = SKETCH_MIX * nameScores[n] + (1 - SKETCH_MIX) * s; });
+    if (nameScores) perName.forEach((s, n) => { perName[n] = SKETCH_MIX * (nameScores[n] ?? 0) + (1 - SKETCH_MIX) * s; });
     const order = Array.from(perName.keys()).sort((a, b) => perName[b] - perName[a]).slice(0, k);
     return order.map((n) => {
       const [first, ...others] = families[n];

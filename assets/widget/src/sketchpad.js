@@ -12,8 +12,9 @@ const WIDTH = { mouse: 9, pen: 9, touch: 14 };
 const STEP = 8; // pixels per arrow key press (Shift: 4 times that)
 
 export function mountPad(STRINGS, onStroke) {
-  const canvas = h('canvas', { class: 'iconsearch__canvas', width: SIDE, height: SIDE, tabindex: '0', role: 'img',
-    'aria-label': STRINGS.padLabel });
+  // role "application": screen readers in browse mode pass the pad's keys (Space, arrows) through.
+  const canvas = h('canvas', { class: 'iconsearch__canvas', width: SIDE, height: SIDE, tabindex: '0', role: 'application',
+    'aria-roledescription': STRINGS.draw, 'aria-label': STRINGS.padLabel });
   const cursor = h('span', { class: 'iconsearch__cursor', hidden: '' });
   const undo = h('button', { type: 'button', class: 'iconsearch__undo', disabled: '' }, STRINGS.undo);
   const clear = h('button', { type: 'button', class: 'iconsearch__clear', disabled: '' }, STRINGS.clear);
@@ -54,13 +55,14 @@ export function mountPad(STRINGS, onStroke) {
     const r = canvas.getBoundingClientRect();
     return [((ev.clientX - r.left) / r.width) * SIDE, ((ev.clientY - r.top) / r.height) * SIDE];
   };
-  function begin(point, width) {
-    current = { width, points: [point] };
+  function begin(point, width, pointer = null) {
+    current = { width, points: [point], pointer };
     strokes.push(current);
     paint();
   }
   function extend(point) {
-    current.points.push(point);
+    if (!current) begin(point, WIDTH.mouse);
+    else current.points.push(point);
     paint();
   }
   function end() {
@@ -70,22 +72,27 @@ export function mountPad(STRINGS, onStroke) {
   }
 
   canvas.addEventListener('pointerdown', (ev) => {
-    if (ev.button !== 0 && ev.pointerType === 'mouse') return;
+    if ((ev.button !== 0 && ev.pointerType === 'mouse') || current?.pointer != null) return; // one pen at a time
     ev.preventDefault();
+    if (keyDown) { // the keyboard's pen is lifted by a pointer's stroke
+      keyDown = false;
+      end();
+    }
     canvas.focus({ preventScroll: true });
     try { // strokes that leave the pad still end on it
       canvas.setPointerCapture(ev.pointerId);
     } catch (err) { /* a pointer the browser does not know (a synthetic event) */ }
-    begin(at(ev), WIDTH[ev.pointerType] || WIDTH.mouse);
+    begin(at(ev), WIDTH[ev.pointerType] || WIDTH.mouse, ev.pointerId);
   });
   canvas.addEventListener('pointermove', (ev) => {
-    if (!current) return;
+    if (!current || current.pointer !== ev.pointerId) return;
     ev.preventDefault();
     for (const e of ev.getCoalescedEvents?.() || [ev]) current.points.push(at(e));
     paint();
   });
-  canvas.addEventListener('pointerup', end);
-  canvas.addEventListener('pointercancel', end);
+  const lift = (ev) => { if (current && current.pointer === ev.pointerId) end(); };
+  canvas.addEventListener('pointerup', lift);
+  canvas.addEventListener('pointercancel', lift);
 
   const showCursor = () => {
     cursor.hidden = false;
