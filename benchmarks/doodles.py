@@ -34,6 +34,8 @@ from scipy import ndimage
 
 from scenes import prepare, rasterize
 
+from model_build.icons import family  # the name a sketch search answers by (eva's home = home-outline)
+
 STYLES = ("pad", "pen", "pencil_photo")
 RASTER = 128  # the traced raster; all hand-error sizes below are in its pixels
 _EIGHT = np.ones((3, 3), bool)
@@ -496,5 +498,5 @@ def make_doodles(icons: list[tuple[str, str, str]], per_style: int, seed: int, s
             icon_id, variant, svg = icons[i]
             # Each doodle its own stream: one icon's randomness does not shift the others'.
             data, mime = doodle(svg, variant, style, np.random.default_rng([seed, s, n]))
-            out.append(Doodle(icon_id, variant, icon_id.rsplit("/", 1)[-1], style, data, mime))
+            out.append(Doodle(icon_id, variant, family(icon_id), style, data, mime))
     return out

@@ -9,8 +9,9 @@ traced from a resvg raster, hand-jittered, drawn by Pillow as a draw pad, a ball
 of a pencil sketch: not the plugin's Chromium training sketches), ``--count`` per style for each
 seed, a fresh set per seed. They go through the built page's
 ``window.iconsearch.search(image, 5, {sketch: true})`` in headless Chromium. A drawing has no
-variant, so a hit is by name: the doodled icon's name (its id's last part: outlined/home ->
-home) is the result's, or one of its twins'. Prints the table and writes
+variant, so a hit is by name: the doodled icon's name (``model_build.icons.family``, as the
+search groups them: outlined/home -> home, eva's outline/home-outline -> home) is the result's,
+or one of its twins'. Prints the table and writes
 benchmarks/results/sketch-<name>.json.
 """
 
@@ -25,10 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from _common import ROOT, median, save, search_images, widget_page
-from accuracy import name_of, names_of
+from accuracy import ids_of
 from doodles import STYLES, make_doodles
 from realworld import original_svgs
 
+from model_build.icons import family
 from model_build.pipeline import read_index
 
 
@@ -36,7 +38,7 @@ def tally(doodles, answers) -> dict:
     """[n, top-1, top-5] by style, by variant ("variant|outlined") and "all"."""
     counts = defaultdict(lambda: [0, 0, 0])
     for d, a in zip(doodles, answers):
-        got = [names_of(r) for r in a["results"]]
+        got = [families_of(r) for r in a["results"]]
         hits = (1, bool(got) and d.name in got[0], any(d.name in g for g in got[:5]))
         for key in (d.style, f"variant|{d.variant}", "all"):
             counts[key][:] = [x + h for x, h in zip(counts[key], hits)]
@@ -46,7 +48,12 @@ def tally(doodles, answers) -> dict:
 def top1_name(answer: dict) -> str:
     if not answer["results"]:
         return "none"
-    return answer["results"][0].get("name") or name_of(answer["results"][0]["id"])
+    return family(answer["results"][0]["id"])
+
+
+def families_of(result: dict) -> set[str]:
+    """The names a match answers for: its icon's and its twins' (``icons.family``)."""
+    return {family(i) for i in ids_of(result)}
 
 
 def pct(hits: int, n: int) -> float:
@@ -95,7 +102,7 @@ def main() -> int:
         sys.exit(f"{site} has no iconsearch model: build the site first")
     icons, from_files = original_svgs(args.config, read_index(index_file.parent, index_file.name)["icons"])
     print(f"{len(icons)} icons ({from_files} read from their source files), "
-          f"{len({name_of(i) for i, _, _ in icons})} names; {args.count} doodles per style x seed", flush=True)
+          f"{len({family(i) for i, _, _ in icons})} names; {args.count} doodles per style x seed", flush=True)
 
     per_seed, ms, confusions, backend, timings = search_doodles(site, args.page, icons, args.count, args.seeds,
                                                        args.save_queries)
@@ -138,7 +145,7 @@ def search_doodles(site: Path, page_path: str, icons, count: int, seeds, save_to
             per_seed[seed] = tally(doodles, answers)
             ms += [(d.style, a["ms"]) for d, a in zip(doodles, answers)]
             for d, a in zip(doodles, answers):
-                if not (a["results"] and d.name in names_of(a["results"][0])):
+                if not (a["results"] and d.name in families_of(a["results"][0])):
                     confusions[d.name, top1_name(a)] += 1
             n, top1, top5 = per_seed[seed]["all"]
             print(f"seed {seed}: {len(doodles)} doodles made in {made:.0f} s, searched in "
@@ -198,7 +205,7 @@ def save_doodles(folder: Path, doodles, answers) -> None:
     """Each doodle image, named style-n-icon[-MISS-top1name]."""
     folder.mkdir(parents=True, exist_ok=True)
     for n, (d, a) in enumerate(zip(doodles, answers)):
-        hit = a["results"] and d.name in names_of(a["results"][0])
+        hit = a["results"] and d.name in families_of(a["results"][0])
         miss = "" if hit else f"-MISS-{top1_name(a)}"
         ext = "jpg" if d.mime == "image/jpeg" else "png"
         (folder / f"{d.style}-{n:05d}-{d.icon_id.replace('/', '_')}{miss}.{ext}").write_bytes(d.data)

@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 
 from model_build import LOGGER_NAME
-
 from model_build.lookalikes import text as lookalike_text
 
 from .plugin import EXPECTED

@@ -103,8 +103,9 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
                         "set `lookalikes_page` to another path", taken[0])
         elif self.lookalikes_page:
             model = self.site.model
-            found = lookalikes(model, self.config.lookalikes_threshold)
-            svgs = {i["id"]: i.get("svg", "") for i in read_index(model.folder, model.manifest["index"])["icons"]}
+            index = read_index(model.folder, model.manifest["index"])  # (every drawing's file: read once)
+            found = lookalikes(model, self.config.lookalikes_threshold, index)
+            svgs = {i["id"]: i.get("svg", "") for i in index["icons"]}
             files.append(File.generated(config, self.lookalikes_page, content=lookalike_page(found, svgs)))
         return files
 

@@ -48,11 +48,12 @@ def read_options(cfg: IconsearchConfig):
         raise OptionError(f"option {exc}") from None
 
 
-def lookalikes(model: StoredModel, threshold: float) -> dict:
-    """The model's identical icons and near-duplicates (``model_build.lookalikes.report``)."""
+def lookalikes(model: StoredModel, threshold: float, index: dict | None = None) -> dict:
+    """The model's identical icons and near-duplicates (``model_build.lookalikes.report``);
+    ``index``: the model's index when the caller has read it already."""
     if not model.manifest.get("similar"):
         raise OptionError("this model was built before look-alikes existed: rebuild it (delete the cache_dir)")
-    index = read_index(model.folder, model.manifest["index"])
+    index = index or read_index(model.folder, model.manifest["index"])
     try:
         return report(index, json.loads((model.folder / model.manifest["similar"]).read_text()), threshold)
     except ValueError as exc:

@@ -88,6 +88,12 @@ function createApi() {
     family.forEach((c, i) => { scores[c] = (total * weights[i]) / norm; });
   }
 
+  // A query's RGBA pixels; a drawing's as sketch.js evens it out.
+  async function pixels(image, sketch) {
+    const data = await toImageData(image);
+    return sketch ? normalizeSketch(data) : data;
+  }
+
   // A class's answer: its first icon, the others that draw the same pixels as its twins.
   function match(c, score) {
     const [first, ...others] = api.classes[c].map((i) => api.icons[i]);
@@ -190,10 +196,10 @@ function createApi() {
         enginePromise = (async () => {
           const index = await api.loadIndex();
           const { createEngine } = await import('./engine.js');
-          const { base } = config(findModel());
+          const where = config(findModel());
           const engine = await createEngine({
-            ...config(findModel()), imageSize: index.image_size,
-            sketchUrl: index.sketch_model ? new URL(index.sketch_model, base).href : null,
+            ...where, imageSize: index.image_size,
+            sketchUrl: index.sketch_model ? new URL(index.sketch_model, where.base).href : null,
           });
           api.backend = engine.backend;
           return engine;
@@ -205,7 +211,7 @@ function createApi() {
     /** The model's inputs for an image: its views, each an Array of size*size floats ([] when blank);
      * ``{sketch: true}``: as a drawing's (sketch.js first). */
     async preprocess(image, size, { sketch = false } = {}) {
-      const data = sketch ? normalizeSketch(await toImageData(image)) : await toImageData(image);
+      const data = await pixels(image, sketch);
       return preprocessViews(data.data, data.width, data.height, size || api.imageSize || 32).map((v) => Array.from(v));
     },
     /** The icons that look most like icon ``id`` (by the model's embedding), best first:
@@ -225,12 +231,12 @@ function createApi() {
       return out;
     },
     /** The best k matches for an image: [{id, name, score[, snippet, twins, variants]}].
-     * ``{sketch: true}``: a drawing, matched by name: one answer per icon name, its score the
-     * sum of its variants' (``variants``: the other variants' ids). */
+     * ``{sketch: true}``: a drawing, matched by name: one answer per icon name (``variants``: the
+     * other variants' ids), its score mixed from the sketch head and its variants' sum (byName). */
     async search(image, k = 5, { sketch = false } = {}) {
       await api.ready();
       const engine = await enginePromise;
-      const data = sketch ? normalizeSketch(await toImageData(image)) : await toImageData(image);
+      const data = await pixels(image, sketch);
       const views = preprocessViews(data.data, data.width, data.height, api.imageSize);
       if (!views.length) return [];
       // Training saw ink stored as bytes: quantize the same way. One batch for all views; the
