@@ -127,3 +127,25 @@ def exported(keras, trunk_model, head_model):
     e = keras.Input((emb.shape[-1],), name="embedding")
     sketch = head_model.get_layer("sketch")(head_model.get_layer("sketch_embedding")(e))
     return main, keras.Model(e, sketch, name="sketch")
+
+
+def cosine_head(keras, arch: Arch, classes: int, dropout: float = 0.1):
+    """Pretraining's head: features -> a linear embedding -> its cosine with each class's weight
+    vector (both unit length). Trained with a margin (``pretrain.cosine_loss``), icons of one
+    class gather round a direction and the classes spread over the sphere, so that a new icon
+    set's classes can be told apart by their mean embeddings alone (a per-site head with no or
+    few epochs); a softmax on ReLU embeddings gives no such geometry."""
+    import tensorflow as tf
+
+    class Cosine(keras.layers.Layer):
+        def build(self, input_shape):
+            self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], classes),
+                                          initializer="glorot_uniform", trainable=True)
+
+        def call(self, x):
+            return tf.matmul(tf.math.l2_normalize(x, axis=1), tf.math.l2_normalize(self.kernel, axis=0))
+
+    inp = keras.Input((arch.features,), name="features")
+    x = keras.layers.Dropout(dropout)(inp)
+    x = keras.layers.Dense(arch.embed, name="embedding")(x)  # linear: the cosine reads its direction
+    return keras.Model(inp, Cosine(name="cosine")(x), name="head")

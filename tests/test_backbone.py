@@ -87,3 +87,45 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
     assert manifest["backbone"] == bb.digest
     assert manifest["val_accuracy"] > 0.5  # 6 classes: chance is 17 %
     assert np.isfinite(manifest["val_top5"]) and (model.folder / manifest["model"]).exists()
+
+
+@pytest.mark.slow
+def test_pretraining_resumes_from_its_last_epoch(tmp_path, monkeypatch, caplog):
+    """Stopped in its second epoch (Ctrl-C while saving), a run started again with the same
+    arguments goes on after epoch 1 with epoch 1's weights and log, and finishes; started once
+    more, it trains nothing and gives the same backbone."""
+    import logging
+
+    import model_build.pretrain as pretrain
+    from model_build.network import Arch
+
+    rng = np.random.default_rng(0)
+    classes = 6
+    shapes = rng.integers(0, 256, (classes, 32, 32), dtype=np.uint8)
+    y = np.repeat(np.arange(classes), 40).astype(np.int32)
+    x = np.clip(shapes[y].astype(int) + rng.integers(-40, 40, (len(y), 32, 32)), 0, 255).astype(np.uint8)
+    hp = HParams(epochs=3, backbone="none", batch_size=32, validation_fraction=0.1)
+    real_save, calls = pretrain.save, []
+
+    def save_then_stop(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_save(*args)
+
+    monkeypatch.setattr(pretrain, "save", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")
+    first_epoch = json.loads((tmp_path / "run" / "log.json").read_text())["log"]
+    assert [e["epoch"] for e in first_epoch] == [1]
+    monkeypatch.setattr(pretrain, "save", real_save)
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.iconsearch")
+    done = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")
+    assert "resuming pretraining after epoch 1 of 3" in caplog.text
+    assert [e["epoch"] for e in done["log"]] == [1, 2, 3] and done["log"][0] == first_epoch[0]
+    assert done["log"][-1]["loss"] < done["log"][0]["loss"]
+    again = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")
+    assert again["log"] == done["log"]
+    for a, b in zip(again["weights"][0] + again["weights"][1], done["weights"][0] + done["weights"][1]):
+        np.testing.assert_array_equal(a, b)
+    assert (tmp_path / "run" / "backbone" / "backbone.npz").exists()
