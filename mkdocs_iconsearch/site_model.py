@@ -72,6 +72,6 @@ def site_model(cfg: IconsearchConfig, root: Path, sources: list[Source] | None =
         where = ", ".join(str((root / s.where).resolve()) if s.kind == "path" else s.describe() for s in sources)
         raise OptionError(f"option `icons`: no usable SVG files in {where}; add some *.svg files or point "
                           "`icons` at another folder")
-    model = ModelStore(root / cfg.cache_dir).model(icons, cfg.hparams(), limits, cfg.browser_path)
+    model = ModelStore(root / cfg.cache_dir).model(icons, cfg.hparams(), limits, cfg.browser_path, cfg.incremental)
     gone = {entry["id"] for entry in model.skipped}
     return SiteModel(model, snippets_json([i for i in icons if i.id not in gone]))

@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--cache", type=Path, default=Path(".cache/iconsearch-model"),
                        help="the model store: screenshots and models, reused by the next build")
     build.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
+    build.add_argument("--no-incremental", dest="incremental", action="store_false",
+                       help="train in full even when a cached model differs by a few icons (see ModelStore.model)")
     for f in dataclasses.fields(HParams):
         kind = int if f.default is None else type(f.default)  # epochs: None means automatic
         build.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=f.default,
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from .store import CacheWriteError, ModelStore
 
     try:
-        model = ModelStore(args.cache).model(icons, hp, limits, args.browser)
+        model = ModelStore(args.cache).model(icons, hp, limits, args.browser, args.incremental)
         args.out.mkdir(parents=True, exist_ok=True)
         for name in model.manifest["files"]:
             shutil.copy2(model.folder / name, args.out / name)

@@ -53,9 +53,16 @@ def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = N
             icons = [icon for n, icon in enumerate(icons) if n not in set(exc.indexes)]
 
 
-def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped: list[dict] = ()) -> dict:
+STATE = "state"  # the sub-folder of a model's files that a later build re-fits from (never shipped)
+MAX_GENERATIONS = 8  # re-fits in a row on one trained trunk; then a build trains in full again
+
+
+def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped: list[dict] = (),
+                start: Path | None = None) -> dict:
     """Train on ``samples`` (x, y) and export into ``out_dir``; returns the manifest (file names,
-    sizes, metrics, the icons ``skipped`` before) also written as build.json."""
+    sizes, metrics, the icons ``skipped`` before) also written as build.json. ``start``: the
+    ``STATE`` folder of an earlier model of these icons, give or take a few, to re-fit
+    (``train.Start``); the new model's own goes into ``out_dir/STATE``."""
     from .train import train
 
     backbone = load_backbone() if hp.backbone == "builtin" else None
@@ -72,7 +79,11 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     for n, members in enumerate(names):
         name_of[members] = n
     y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
-    result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1), len(names))
+    begun = read_state(start, icons, groups, names) if start and backbone else None
+    result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1), len(names),
+                   start=begun)
+    write_state(out_dir / STATE, result.state, icons, groups, names,
+                generation=json.loads((start / "state.json").read_text())["generation"] + 1 if begun else 0)
     ink = ("ink", [None, hp.image_size, hp.image_size, 1])
     if result.sketch_model is None:
         files, sketch_files = export_tfjs(result.model, out_dir, ink, ["probabilities"]), {}
@@ -95,11 +106,50 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
         "icons": len(icons), "samples": result.samples,
         "epochs": result.epochs, "val_accuracy": result.val_accuracy, "val_top5": result.val_top5,
         "val_sketch_accuracy": _number(result.sketch_accuracy), "val_sketch_top5": _number(result.sketch_top5),
-        "train_seconds": round(result.seconds, 1), "image_size": hp.image_size,
+        "train_seconds": round(result.seconds, 1), "image_size": hp.image_size, "refit": begun is not None,
         "backbone": backbone.digest if backbone else "none", "skipped": list(skipped),
     }
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=1))
     return manifest
+
+
+def write_state(folder: Path, state: dict, icons: list[Icon], groups: list[list[int]], names: list[list[int]],
+                generation: int) -> None:
+    """What a later build needs to re-fit this model: its weights (state.npz) and what its
+    outputs stand for (state.json: icons by id and content, classes, names)."""
+    folder.mkdir()
+    arrays = {f"trunk_{n:03d}": w for n, w in enumerate(state["trunk"])}
+    arrays.update({f"head_{layer}_{n}": w for layer, ws in state["head"].items() for n, w in enumerate(ws)})
+    with open(folder / "state.npz", "wb") as fh:
+        np.savez(fh, **arrays)
+    (folder / "state.json").write_text(json.dumps({
+        "icons": [[i.id, i.digest] for i in icons], "classes": groups,
+        "names": [family(icons[groups[n[0]][0]].id) for n in names], "generation": generation}))
+
+
+def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: list[list[int]]):
+    """``train.Start`` from a ``write_state`` folder, its outputs matched to these classes and
+    names: a class by any of its icons (same id, same drawing) that the old one had."""
+    from .train import Start
+
+    meta = json.loads((folder / "state.json").read_text())
+    old_class = {}
+    for c, members in enumerate(meta["classes"]):
+        for i in members:
+            old_class[tuple(meta["icons"][i])] = c
+    class_map = np.array([next((old_class[k] for i in g if (k := (icons[i].id, icons[i].digest)) in old_class), -1)
+                          for g in groups], np.int64)
+    old_name = {name: n for n, name in enumerate(meta["names"])}
+    name_map = np.array([old_name.get(family(icons[groups[n[0]][0]].id), -1) for n in names], np.int64)
+    with np.load(folder / "state.npz") as arrays:
+        trunk = [arrays[k] for k in sorted(arrays.files) if k.startswith("trunk_")]
+        head: dict[str, list] = {}
+        for k in sorted(arrays.files, key=lambda k: (k.rsplit("_", 1)[0], int(k.rsplit("_", 1)[1]))):
+            if k.startswith("head_"):
+                head.setdefault(k[len("head_"):].rsplit("_", 1)[0], []).append(arrays[k])
+    log.info("iconsearch: re-fitting the last model (%d of %d classes kept, %d new)", int((class_map >= 0).sum()),
+             len(meta["classes"]), int((class_map < 0).sum()))
+    return Start(trunk, head, class_map, name_map)
 
 
 def _number(v: float) -> float | None:

@@ -63,6 +63,7 @@ SAMPLING_LIBRARIES = ("playwright", "pillow", "numpy", "jinja2")
 SAMPLING_FIELDS = ("image_size", "samples_per_icon", "sketches_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
 SAMPLES_SUFFIX = ".samples"  # x, y, the icons skipped: .npy arrays back to back (no zip: see save_samples)
 SAMPLES_FORMAT = 2  # 1: x and y only
+REFIT_SHARE = 0.1  # icons added or changed, at most, for a build to re-fit a cached model (incremental)
 
 
 # ---------------------------------------------------------------------------- the key
@@ -151,6 +152,11 @@ def model_key(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -
     return digest(ingredients(icons, hp, limits))
 
 
+def refit_key(hp: HParams, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Everything but the icons: models that share it can be re-fitted from one another."""
+    return digest(ingredients([], hp, limits))
+
+
 def samples_key(icons: list[Icon], hp: HParams) -> str:
     return digest(samples_record(icons, hp))
 
@@ -177,8 +183,11 @@ class ModelStore:
         return self.root / "models" / key
 
     def model(self, icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS,
-              browser_path: str | None = None) -> StoredModel:
-        """The model for ``icons``: from the cache, or built (and cached) by the stages missing."""
+              browser_path: str | None = None, incremental: bool = True) -> StoredModel:
+        """The model for ``icons``: from the cache, or built (and cached) by the stages missing.
+        ``incremental``: when a cached model's icons differ from these by a few (``refit_base``),
+        only the icons it lacks are drawn and its head is re-fitted (seconds); the result then
+        depends on that model, not only on these icons: False trains in full."""
         key = model_key(icons, hp, limits)
         manifest = self.get(key)
         if manifest is None:
@@ -186,7 +195,8 @@ class ModelStore:
             with self.lock():
                 manifest = self.get(key)  # built by another process while we waited
                 if manifest is None:
-                    return StoredModel(self.entry(key), self._build(key, icons, hp, limits, browser_path), key, True)
+                    built = self._build(key, icons, hp, limits, browser_path, incremental)
+                    return StoredModel(self.entry(key), built, key, True)
         with contextlib.suppress(OSError):  # the newest entries are kept (_prune); a read-only cache is fine
             os.utime(self.entry(key))
         model = StoredModel(self.entry(key), manifest, key, False)
@@ -225,7 +235,8 @@ class ModelStore:
             return None
         return manifest
 
-    def _build(self, key: str, icons: list[Icon], hp: HParams, limits: Limits, browser_path: str | None) -> dict:
+    def _build(self, key: str, icons: list[Icon], hp: HParams, limits: Limits, browser_path: str | None,
+               incremental: bool = True) -> dict:
         """Checks the icons, takes (or reuses) their screenshots, trains, and stores the entry;
         the manifest lists the icons skipped on the way. Called with the lock held."""
         from . import pipeline
@@ -233,12 +244,16 @@ class ModelStore:
         for stale in [*self.root.glob(".tmp-*"), *self.root.glob("samples/.*.tmp")]:  # a killed build's
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
         icons, skipped = pipeline.check_icons(icons, limits, browser_path)
+        base = self.refit_base(icons, hp, limits) if incremental and hp.backbone == "builtin" else None
         # Keyed by the icons that went in: an icon the capture had to skip (its sheet stalled) is
         # recorded in the file, so that a later build reuses the screenshots and skips it again.
         path = self._samples_path(icons, hp)
         cached = self._cached_samples(path)
         if cached is None:
-            icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
+            if base:
+                icons, worse, samples = self._samples_beside(base, icons, hp, browser_path)
+            else:
+                icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
             self._save_samples(path, samples, worse)
         else:
             x, y, worse = cached
@@ -249,9 +264,13 @@ class ModelStore:
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
             try:
-                manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped)
-                manifest.update(key=key, versions=versions())
+                manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped,
+                                                start=base.folder / pipeline.STATE if base else None)
+                manifest.update(key=key, versions=versions(), refit_key=refit_key(hp, limits), samples_file=path.name,
+                                refit_from=base.key if base else None)
                 manifest["files"] = {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+                state = tmp / pipeline.STATE  # (not among the files a site gets)
+                manifest["state"] = {p.name: file_sha256(p) for p in sorted(state.iterdir())} if state.is_dir() else {}
                 (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
                 final = self.entry(key)
                 final.parent.mkdir(parents=True, exist_ok=True)
@@ -262,6 +281,61 @@ class ModelStore:
                 shutil.rmtree(tmp, ignore_errors=True)
         _prune(self.root / "models", keep=key)
         return manifest
+
+    def refit_base(self, icons: list[Icon], hp: HParams, limits: Limits) -> StoredModel | None:
+        """The cached model to re-fit for ``icons``: built with the same options, code and
+        backbone, whose icons differ from these by at most ``REFIT_SHARE`` of them (at least
+        one: an icon added, edited or removed), with its state and screenshots still here,
+        fewer than ``MAX_GENERATIONS`` re-fits from a full build; the closest one, or None."""
+        from .pipeline import MAX_GENERATIONS, STATE
+
+        want, now = refit_key(hp, limits), {(i.id, i.digest) for i in icons}
+        best, best_change = None, None
+        for folder in sorted((self.root / "models").glob("[!.]*")):
+            manifest = self.get(folder.name)
+            if not manifest or manifest.get("refit_key") != want or not manifest.get("state"):
+                continue
+            try:
+                if any(file_sha256(folder / STATE / n) != sha for n, sha in manifest["state"].items()):
+                    continue
+                meta = json.loads((folder / STATE / "state.json").read_text())
+            except (OSError, ValueError):
+                continue
+            before = {tuple(pair) for pair in meta["icons"]}
+            change = len(now - before) + len(before - now)
+            if (meta["generation"] + 1 >= MAX_GENERATIONS or not now & before
+                    or len(now - before) > max(1, REFIT_SHARE * len(now))
+                    or not (self.root / "samples" / manifest.get("samples_file", "")).is_file()):
+                continue
+            if best_change is None or change < best_change:
+                best, best_change = StoredModel(folder, manifest, folder.name, False), change
+        return best
+
+    def _samples_beside(self, base: StoredModel, icons: list[Icon], hp: HParams, browser_path: str | None):
+        """``(icons, skipped, samples)`` like ``pipeline.capture_samples``, drawing only the icons
+        ``base`` lacks: the others' screenshots are ``base``'s, relabelled."""
+        from . import pipeline
+        from .sample_page import sketch_of
+
+        x0, y0, _ = load_samples(self.root / "samples" / base.manifest["samples_file"])
+        before = [tuple(pair) for pair in json.loads((base.folder / pipeline.STATE / "state.json").read_text())["icons"]]
+        known = set(before)
+        new = [i for i in icons if (i.id, i.digest) not in known]
+        log.info("iconsearch: %d icons are new or changed since the last model: drawing only those", len(new))
+        drawn, worse, (x1, y1) = pipeline.capture_samples(new, hp, browser_path) if new else ([], [], (x0[:0], y0[:0]))
+        gone = {e["id"] for e in worse}
+        icons = [i for i in icons if i.id not in gone]
+        index = {(i.id, i.digest): n for n, i in enumerate(icons)}
+
+        def relabel(labels, pairs):
+            where = np.array([index.get(p, -1) for p in pairs], np.int64)  # -1: an icon not kept
+            icon, sketch = sketch_of(labels)
+            got = where[icon]
+            return np.where(sketch, -1 - got, got).astype(np.int32), got >= 0
+
+        y0, keep0 = relabel(y0, before)
+        y1, keep1 = relabel(y1, [(i.id, i.digest) for i in drawn])
+        return icons, worse, (np.concatenate([x0[keep0], x1[keep1]]), np.concatenate([y0[keep0], y1[keep1]]))
 
     def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
         return self.root / "samples" / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"

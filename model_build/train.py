@@ -40,6 +40,18 @@ class TrainResult:
     sketch_top5: float = float("nan")
     prototypes: np.ndarray | None = None  # classes x embedding: each class's mean look, unit length
     sketch_model: object = None  # embedding -> name probabilities (network.exported), if sketches
+    state: dict | None = None  # the weights a later build can re-fit from (``Start``): trunk, head layers
+
+
+@dataclass
+class Start:
+    """An earlier model of the same site to re-fit instead of training from the backbone (the
+    store's incremental builds): its trunk stays as it was fine-tuned, its head's layers start
+    from its weights, a class (or a name) it already had from its own column, a new one afresh."""
+    trunk: list[np.ndarray]
+    head: dict[str, list[np.ndarray]]  # layer name -> [kernel, bias]
+    class_map: np.ndarray  # per class now: its column in that model, or -1 (new)
+    name_map: np.ndarray | None = None  # the same for the sketch head's names
 
 
 def import_tf():
@@ -65,16 +77,17 @@ def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None,
-          names: np.ndarray | None = None, name_count: int | None = None) -> TrainResult:
+          names: np.ndarray | None = None, name_count: int | None = None, start: Start | None = None) -> TrainResult:
     """``x``: N x S x S uint8 ink maps, ``y``: N class indexes; ``backbone``: a
     ``backbone.Backbone`` to train only the head on, or None to train everything; ``names``:
     per sample, the name index of a sketch, -1 for a screenshot (whose ``y`` is its class; a
     sketch's ``y`` is -1). With sketches, the network has a second output, the sketch head
     (``network.head``) over ``name_count`` names (default: the largest name sketched); each
-    output learns from its own samples only."""
+    output learns from its own samples only. ``start`` (with ``backbone``): re-fit that model's
+    head on its trunk's features, no fine-tuning: seconds where a full build takes minutes."""
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
-    start = time.monotonic()
+    began = time.monotonic()
     arch = backbone.arch if backbone else Arch(image_size=hp.image_size)
     if arch.image_size != hp.image_size:
         raise ValueError(f"image_size {hp.image_size} does not match the pretrained backbone's "
@@ -88,9 +101,12 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # (0.3/0.2, as in pretraining from scratch, cost ~1 point of validation accuracy).
     head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2), n_names)
     if backbone:
-        copy_weights(backbone.trunk_weights, trunk_model)
+        copy_weights(start.trunk if start else backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
-        head_model.get_layer("embedding").set_weights(backbone.embedding)
+        if start:
+            _start_head(head_model, start)
+        else:
+            head_model.get_layer("embedding").set_weights(backbone.embedding)
         # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink
         # maps as uint8, features as float16; TensorFlow never holds a copy of the set.
         inputs, fit_model = features(tf, trunk_model, x), head_model
@@ -102,7 +118,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
     fit_idx = np.tile(train_idx, reps)
     log.info("training %s: %s samples (%s held out), %d classes%s, %d epochs, %s parameters",
-             "the head on the pretrained backbone" if backbone else "from scratch",
+             ("the last model's head again, on its own trunk" if start else "the head on the pretrained backbone")
+             if backbone else "from scratch",
              f"{len(train_idx):,}", f"{len(val_idx):,}", classes,
              f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", hp.train_epochs,
              f"{fit_model.count_params():,}")
@@ -110,7 +127,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                             sizes=(classes, n_names) if n_names else (classes,), hp=hp)
     history = fit(fit_model, inputs, hp.learning_rate, hp.train_epochs)
     model = classifier(keras, trunk_model, head_model)
-    if backbone and hp.finetune_epochs:
+    if backbone and hp.finetune_epochs and not start:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
         log.info("fine-tuning the whole network: %d epochs", hp.finetune_epochs)
@@ -126,7 +143,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         got, got5 = ranked(fit_model, batches(tf, inputs, names, drawn, 1024), min(5, n_names), output=1)
         sketch_acc, sketch_top5 = _hits(got, got5, names[drawn])
     protos = prototypes(tf, keras, trunk_model, head_model, x, y, sketch, classes, hp.seed)
-    seconds = time.monotonic() - start
+    seconds = time.monotonic() - began
     log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples%s",
              seconds, 100 * val_acc, 100 * val_top5, f"{len(shots):,}",
              f"; sketches (by name) top-1 {100 * sketch_acc:.2f}%, top-5 {100 * sketch_top5:.2f}% on {len(drawn):,}"
@@ -136,8 +153,28 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     copy_weights(trunk_model.get_weights(), export_trunk)
     model, sketch_model = exported(keras, export_trunk, head_model)
     train_acc = next(v[-1] for k, v in history.history.items() if k.endswith("accuracy") and not k.startswith("val_"))
+    state = {"trunk": trunk_model.get_weights(),
+             "head": {layer.name: layer.get_weights() for layer in head_model.layers if layer.weights}}
     return TrainResult(model, float(train_acc), val_acc, val_top5, hp.train_epochs,
-                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model)
+                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state)
+
+
+def _start_head(head_model, start: Start) -> None:
+    """The head's layers from ``start``'s: the hidden ones as they were, each output's columns by
+    ``class_map``/``name_map`` (a new class keeps its fresh initial column and the mean bias)."""
+    for layer in head_model.layers:
+        old = start.head.get(layer.name)
+        if not layer.weights or old is None:
+            continue
+        mapping = {"probabilities": start.class_map, "sketch": start.name_map}.get(layer.name)
+        if mapping is None:
+            layer.set_weights(old)
+            continue
+        kernel, bias = layer.get_weights()
+        have = mapping >= 0
+        kernel[:, have], bias[have] = old[0][:, mapping[have]], old[1][mapping[have]]
+        bias[~have] = old[1].mean()
+        layer.set_weights([kernel, bias])
 
 
 def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray, sketch: np.ndarray,

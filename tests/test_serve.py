@@ -76,6 +76,8 @@ def test_adding_and_editing_an_icon_rebuilds_and_reloads(tmp_path, page):
         with page.expect_navigation(timeout=300_000):  # a new icon: the model retrains, the page reloads
             shutil.copy(ANTD / "outlined/setting.svg", tmp_path / "icons/outlined/setting.svg")
         served.wait_for("training an icon model for 4 icons", timeout=10)  # logged before the reload
+        served.wait_for("1 icons are new or changed since the last model: drawing only those", timeout=60)
+        served.wait_for("re-fitting the last model (3 of 3 classes kept, 1 new)", timeout=60)
         page.wait_for_function(f"{GRID} === 4")
         shot = page.locator(".iconsearch__grid [data-id='outlined/setting'] img").screenshot()
         [answer] = search_images(page, [(shot, "image/png")], k=1)
@@ -85,6 +87,7 @@ def test_adding_and_editing_an_icon_rebuilds_and_reloads(tmp_path, page):
         with page.expect_navigation(timeout=300_000):  # an edited icon: retrained again
             shutil.copy(ANTD / "outlined/bell.svg", tmp_path / "icons/outlined/home.svg")
         served.wait_for("training an icon model for 4 icons", timeout=10)
+        served.wait_for("re-fitting the last model (3 of 4 classes kept, 1 new)", timeout=60)
         page.wait_for_function(f"{GRID} === 4")
         after = page.evaluate("iconsearch.svgs(['outlined/home']).then(s => s[0])")
         bell = (ANTD / "outlined/bell.svg").read_text()

@@ -1,0 +1,107 @@
+"""Incremental builds: when a cached model's icons differ from a build's by a few, only the icons
+it lacks are drawn, its screenshots of the others are relabelled, and it is re-fitted (the real
+path, Chromium and training included, is tests/test_serve.py: an icon added and one edited under
+`mkdocs serve`). Here the stages are fakes whose samples carry their icon in their pixels."""
+
+import json
+
+import numpy as np
+
+from model_build import pipeline
+from model_build.hparams import HParams
+from model_build.icons import parse_svg
+from model_build.store import ModelStore
+
+HP = HParams(epochs=2)
+
+
+def svg(n: int) -> bytes:
+    return f'<svg viewBox="0 0 40 40"><path d="M1 1h{n}v{n}H1z"/></svg>'.encode()
+
+
+def make(ids, edited=()):
+    return [parse_svg(svg(n + (20 if i in edited else 0) + 1), i) for n, i in enumerate(ids)]
+
+
+class Stages:
+    """Fakes of the stages: each icon's 3 screenshots and 1 sketch are filled with a code that
+    names the icon and its drawing; what was drawn and what each build trained on are kept."""
+
+    def __init__(self, monkeypatch):
+        self.codes, self.drawn, self.builds = {}, [], []
+        monkeypatch.setattr(pipeline, "check_icons", lambda icons, limits, browser_path=None: (icons, []))
+        monkeypatch.setattr(pipeline, "capture_samples", self.capture)
+        monkeypatch.setattr(pipeline, "build_model", self.build)
+
+    def code(self, icon) -> int:
+        return self.codes.setdefault((icon.id, icon.digest), len(self.codes) + 1)
+
+    def capture(self, icons, hp, browser_path=None):
+        self.drawn.append([i.id for i in icons])
+        x = np.stack([np.full((4, 4), self.code(i), np.uint8) for i in icons for _ in range(4)])
+        y = np.array([label for n in range(len(icons)) for label in (n, n, n, -1 - n)], np.int32)
+        return icons, [], (x, y)
+
+    def build(self, icons, hp, out_dir, samples, skipped=(), start=None):
+        x, y = samples
+        icon = np.where(y < 0, -1 - y, y)
+        # Every sample shows the icon its label names, and every icon has its 3 + 1 samples.
+        assert [self.code(icons[i]) for i in icon] == x[:, 0, 0].tolist()
+        assert np.bincount(icon, minlength=len(icons)).tolist() == [4] * len(icons)
+        assert (y < 0).sum() == len(icons)
+        self.builds.append(start)
+        (out_dir / "model.json").write_text("{}")
+        generation = json.loads((start / "state.json").read_text())["generation"] + 1 if start else 0
+        pipeline.write_state(out_dir / pipeline.STATE, {"trunk": [np.zeros(3)], "head": {}}, icons,
+                             [[n] for n in range(len(icons))], [], generation)
+        return {"icons": len(icons)}
+
+
+IDS = [f"i{n}" for n in range(12)]
+
+
+def test_one_icon_added_edited_or_removed_draws_only_that_and_refits(tmp_path, monkeypatch, caplog):
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    first = store.model(make(IDS[:10]), HP)
+    assert stages.drawn == [IDS[:10]] and stages.builds == [None]
+    added = store.model(make(IDS[:11]), HP)
+    assert stages.drawn[-1] == ["i10"] and stages.builds[-1] == first.folder / "state"
+    assert added.manifest["refit_from"] == first.key
+    edited = store.model(make(IDS[:11], edited={"i3"}), HP)
+    assert stages.drawn[-1] == ["i3"] and stages.builds[-1] == added.folder / "state"
+    removed = store.model(make(IDS[:11], edited={"i3"})[1:], HP)
+    assert len(stages.drawn) == 3  # nothing new to draw
+    assert removed.manifest["refit_from"] == edited.key
+
+
+def test_a_bigger_change_other_options_or_incremental_false_train_in_full(tmp_path, monkeypatch):
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    store.model(make(IDS[:10]), HP)
+    store.model(make(IDS[:12]), HP)  # two new icons of 12: over 10 %
+    assert stages.drawn[-1] == IDS[:12] and stages.builds[-1] is None
+    store.model(make(IDS[:11]), HParams(epochs=3))  # another option: nothing to re-fit from
+    assert stages.drawn[-1] == IDS[:11] and stages.builds[-1] is None
+    store.model(make(IDS[:11] + ["x"]), HP, incremental=False)
+    assert stages.drawn[-1] == IDS[:11] + ["x"] and stages.builds[-1] is None
+
+
+def test_refits_stop_after_max_generations(tmp_path, monkeypatch):
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    monkeypatch.setattr(pipeline, "MAX_GENERATIONS", 3)
+    store.model(make(IDS[:9]), HP)
+    store.model(make(IDS[:10]), HP)
+    store.model(make(IDS[:11]), HP)
+    assert [b is not None for b in stages.builds] == [False, True, True]
+    full = store.model(make(IDS[:12]), HP)  # a third re-fit in a row: a full build instead
+    assert stages.builds[-1] is None and stages.drawn[-1] == IDS[:12] and full.manifest["refit_from"] is None
+    store.model(make(IDS[:12], edited={"i0"}), HP)  # re-fitted from the full build of 12
+    assert stages.builds[-1] == full.folder / "state"
+
+
+def test_a_damaged_state_is_not_re_fitted_from(tmp_path, monkeypatch):
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    first = store.model(make(IDS[:10]), HP)
+    (first.folder / "state" / "state.npz").write_bytes(b"damaged")
+    store.model(make(IDS[:11]), HP)
+    assert stages.builds[-1] is None and stages.drawn[-1] == IDS[:11]
+
