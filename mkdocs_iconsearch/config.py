@@ -53,6 +53,8 @@ class IconsearchConfig(Config):
     training_backbone = opt.Choice(BACKBONES, default=_DEFAULTS.backbone)
     # Then epochs of the whole network, the backbone's layers included (0: the head only).
     training_finetune_epochs = opt.Type(int, default=_DEFAULTS.finetune_epochs)
+    # Then epochs of the head alone again, on the fine-tuned backbone's features (0: none).
+    training_settle_epochs = opt.Type(int, default=_DEFAULTS.settle_epochs)
     # Samples per training step.
     training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)
     # Every random draw (layout, colours, validation split, initial weights) follows it.

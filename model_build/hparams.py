@@ -18,6 +18,7 @@ class HParams:
     backbone: str = "builtin"
     epochs: int | None = None  # None: 4 for a head on the backbone, 8 from scratch
     finetune_epochs: int = 8  # then the whole network (trunk included), with the backbone
+    settle_epochs: int = 16  # then the head alone again, on the fine-tuned trunk (0: none)
     finetune_learning_rate: float = 2e-3
     batch_size: int = 128
     learning_rate: float = 3e-3
@@ -33,7 +34,7 @@ class HParams:
         ``training_<name>``; the same words serve ``iconsearch-model build --<name>``)."""
         if self.backbone not in BACKBONES:
             raise ValueError(f"training_backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
-        least = {"image_size": 8, "samples_per_icon": 2, "sketches_per_icon": 0, "epochs": 1, "finetune_epochs": 0, "batch_size": 1,
+        least = {"image_size": 8, "samples_per_icon": 2, "sketches_per_icon": 0, "epochs": 1, "finetune_epochs": 0, "settle_epochs": 0, "batch_size": 1,
                  "grid": 1, "cell_px": MIN_CELL_PX, "hidpi_cell_px": MIN_CELL_PX}  # cells: a 12 px icon and margins
         for name, low in least.items():
             value = getattr(self, name)

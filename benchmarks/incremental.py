@@ -1,0 +1,109 @@
+"""One icon at a time on a warm example_site: each rebuild's time by stage, and whether the search
+finds the icon that changed.
+
+    .venv/bin/python benchmarks/incremental.py [--count 10] [--name NAME]
+
+Copies example_site (its mkdocs.yml without the docs' hook and nav, its icons and its iconsearch
+cache: build example_site first) into benchmarks/results/incremental-site/, then runs ``mkdocs build`` there once per step,
+as a user would after each edit: add eva-icons' activity (as outlined/eva-activity), add its award,
+edit eva-activity into eva's shake, remove eva-award. After each build: wall time, whether the
+model was re-fitted, the stages' seconds from the build's log; then ``--count`` queries per
+scenario of the icon added or edited (benchmarks/scenes.py: resvg, Cairo and a heavy-gamma
+rasterizer, never Chromium) through the built page: exact top-1 / top-5. The icons are from a set
+the backbone never saw. The site it leaves can be benchmarked whole afterwards:
+``benchmarks/realworld.py --site benchmarks/results/incremental-site/site --config benchmarks/results/incremental-site/mkdocs.yml``.
+Prints and saves benchmarks/results/incremental-<name>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+from _common import RESULTS, ROOT, SITE, save, search_images, widget_page
+from accuracy import ids_of
+from scenes import SCENARIOS, make_queries
+
+EVA = ROOT / "node_modules" / "eva-icons" / "outline" / "svg"
+FOLDER = RESULTS / "incremental-site"
+STEPS = [("add", "eva-activity", "activity-outline"), ("add", "eva-award", "award-outline"),
+         ("edit", "eva-activity", "shake-outline"), ("remove", "eva-award", None)]
+STAGES = {"check_s": r"drew each of the \d+ icons once to check them in ([\d.]+) s",
+          "screenshots_s": r"screenshots: [\d,]+ crops in ([\d.]+) s",
+          "training_s": r"training done in ([\d.]+) s"}
+
+
+def copy_site() -> None:
+    cache = SITE / ".cache/plugin/iconsearch"
+    if not any(cache.glob("models/*/manifest.json")):
+        sys.exit(f"{cache} holds no model: build example_site first (scripts/demo)")
+    shutil.rmtree(FOLDER, ignore_errors=True)
+    shutil.copytree(SITE / "icons", FOLDER / "icons")
+    shutil.copytree(cache, FOLDER / ".cache/plugin/iconsearch")
+    # The same theme and plugin options; a home page only (the docs' hook reads the repository).
+    config = yaml.safe_load((SITE / "mkdocs.yml").read_text())
+    for key in ("hooks", "nav"):
+        config.pop(key, None)
+    (FOLDER / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (FOLDER / "docs").mkdir()
+    (FOLDER / "docs/index.md").write_text("# example_site, one icon at a time\n")
+
+
+def build() -> dict:
+    t = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(FOLDER / "mkdocs.yml")],
+                          capture_output=True, text=True, cwd=FOLDER)
+    wall = time.monotonic() - t
+    if proc.returncode:
+        sys.exit(f"mkdocs build failed:\n{proc.stderr[-3000:]}")
+    out = {"wall_s": round(wall, 1), "refit": "re-fitting the last model" in proc.stderr,
+           "cached": "using the cached model" in proc.stderr}
+    for key, pattern in STAGES.items():
+        found = re.search(pattern, proc.stderr)
+        out[key] = float(found.group(1)) if found else 0.0
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=10, help="queries per scenario of each icon added or edited")
+    ap.add_argument("--name", default="example_site")
+    args = ap.parse_args()
+    if not EVA.is_dir():
+        sys.exit(f"{EVA} is missing: run scripts/setup (npm ci installs eva-icons)")
+    copy_site()
+    first = build()  # the copy's cache: nothing to train
+    print(f"warm build, nothing changed: {first['wall_s']} s (cached model: {first['cached']})", flush=True)
+    steps = []
+    for n, (what, name, eva) in enumerate(STEPS):
+        target = FOLDER / "icons/outlined" / f"{name}.svg"
+        if what == "remove":
+            target.unlink()
+        else:
+            shutil.copy(EVA / f"{eva}.svg", target)
+        step = {"step": f"{what} outlined/{name}" + (f" ({eva})" if eva else ""), **build()}
+        if eva:
+            icon_id = f"outlined/{name}"
+            queries = make_queries([(icon_id, "outlined", target.read_text())], args.count, seed=100 + n)
+            with widget_page(FOLDER / "site", "icons/") as (page, _):
+                answers = search_images(page, [(q.data, q.mime) for q in queries])
+            top1 = sum(bool(a["results"]) and icon_id in ids_of(a["results"][0]) for a in answers)
+            top5 = sum(any(icon_id in ids_of(r) for r in a["results"][:5]) for a in answers)
+            step.update(queries=len(queries), top1=round(100 * top1 / len(queries), 1),
+                        top5=round(100 * top5 / len(queries), 1))
+        steps.append(step)
+        print(step, flush=True)
+    result = {"name": args.name, "scenarios": list(SCENARIOS), "per_scenario": args.count,
+              "warm_unchanged": first, "steps": steps}
+    print(f"saved {save(f'incremental-{args.name}', result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
