@@ -34,7 +34,7 @@ from model_build.store import load_samples
 SCALE = 16.0
 
 
-def embeddings(bb, x: np.ndarray) -> np.ndarray:
+def embeddings(bb, x: np.ndarray, linear: bool | None = None) -> np.ndarray:
     """Unit-length embeddings of uint8 ink maps through the frozen trunk and embedding layer
     (ReLU'd for a softmax-pretrained backbone, as its site head uses it; linear for a cosine one)."""
     from model_build.network import copy_weights, trunk
@@ -46,7 +46,7 @@ def embeddings(bb, x: np.ndarray) -> np.ndarray:
     f = features(tf, net, x).astype(np.float32)
     kernel, bias = bb.embedding
     e = np.concatenate([f[i:i + 65536] @ kernel + bias for i in range(0, len(f), 65536)])
-    if bb.meta.get("recipe", {}).get("head") != "cosine":
+    if not (linear if linear is not None else (bb.meta.get("recipe") or {}).get("head") == "cosine"):
         e = np.maximum(e, 0)
     return unit(e)
 
@@ -90,6 +90,8 @@ def main() -> int:
     ap.add_argument("--samples", type=Path, help="a .samples file (default: example_site's newest)")
     ap.add_argument("--epochs", type=int, default=4, help="the cosine head's epochs")
     ap.add_argument("--name", default="shipped")
+    ap.add_argument("--embedding", choices=("linear", "relu"),
+                    help="how the embedding layer is read (default: linear for a cosine-pretrained backbone)")
     args = ap.parse_args()
     path = args.samples or max((SITE / ".cache/plugin/iconsearch/samples").glob("*.samples"),
                                key=lambda p: p.stat().st_mtime, default=None)
@@ -107,7 +109,7 @@ def main() -> int:
     train_idx, val_idx = train_idx[~sketch[train_idx]], val_idx[~sketch[val_idx]]
     classes = int(icon.max()) + 1
     start = time.monotonic()
-    e = embeddings(bb, x)
+    e = embeddings(bb, x, None if args.embedding is None else args.embedding == "linear")
     embed_s = time.monotonic() - start
     protos = np.zeros((classes, e.shape[1]), np.float32)
     np.add.at(protos, icon[train_idx], e[train_idx])

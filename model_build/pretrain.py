@@ -142,7 +142,7 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
         record["log"].append({"epoch": epoch + 1, "loss": round(float(loss), 4), "val_top1": round(val_acc, 4),
                               "val_top5": round(val_top5, 4), "seconds": round(seconds)})
         record["seconds"] += seconds
-        save(run / "backbone", arch, *weights(), {"partial": True, **record})
+        save(run / "backbone", arch, *weights(), {"partial": True, "recipe": RECIPE, **record})
         manager.save()
         _write_json(record_file, record)  # after the checkpoint: a log never runs ahead of the weights
         log.info("epoch %d/%d: loss %.3f, validation top-1 %.2f%%, top-5 %.2f%% (%.0f s; %.0f s left)", epoch + 1,
