@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import LOGGER_NAME, __version__
+from .arrays import read_arrays, write_arrays
 from .backbone import load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
@@ -115,16 +116,15 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
 
 def write_state(folder: Path, state: dict, icons: list[Icon], groups: list[list[int]], names: list[list[int]],
                 generation: int) -> None:
-    """What a later build needs to re-fit this model: its weights (state.npz) and what its
-    outputs stand for (state.json: icons by id and content, classes, names)."""
+    """What a later build needs to re-fit this model: its weights (state.npy, ``arrays``) and
+    what its outputs stand for (state.json: icons by id and content, classes, names)."""
     folder.mkdir()
-    arrays = {f"trunk_{n:03d}": w for n, w in enumerate(state["trunk"])}
-    arrays.update({f"head_{layer}_{n}": w for layer, ws in state["head"].items() for n, w in enumerate(ws)})
-    with open(folder / "state.npz", "wb") as fh:
-        np.savez(fh, **arrays)
+    layers = [[layer, len(ws)] for layer, ws in state["head"].items()]
+    write_arrays(folder / "state.npy", [*state["trunk"], *(w for ws in state["head"].values() for w in ws)])
     (folder / "state.json").write_text(json.dumps({
         "icons": [[i.id, i.digest] for i in icons], "classes": groups,
-        "names": [family(icons[groups[n[0]][0]].id) for n in names], "generation": generation}))
+        "names": [family(icons[groups[n[0]][0]].id) for n in names], "generation": generation,
+        "trunk_arrays": len(state["trunk"]), "head_layers": layers}))
 
 
 def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: list[list[int]]):
@@ -141,12 +141,10 @@ def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: 
                           for g in groups], np.int64)
     old_name = {name: n for n, name in enumerate(meta["names"])}
     name_map = np.array([old_name.get(family(icons[groups[n[0]][0]].id), -1) for n in names], np.int64)
-    with np.load(folder / "state.npz") as arrays:
-        trunk = [arrays[k] for k in sorted(arrays.files) if k.startswith("trunk_")]
-        head: dict[str, list] = {}
-        for k in sorted(arrays.files, key=lambda k: (k.rsplit("_", 1)[0], int(k.rsplit("_", 1)[1]))):
-            if k.startswith("head_"):
-                head.setdefault(k[len("head_"):].rsplit("_", 1)[0], []).append(arrays[k])
+    arrays = read_arrays(folder / "state.npy", meta["trunk_arrays"] + sum(n for _, n in meta["head_layers"]))
+    trunk, at, head = arrays[:meta["trunk_arrays"]], meta["trunk_arrays"], {}
+    for layer, n in meta["head_layers"]:
+        head[layer], at = arrays[at:at + n], at + n
     log.info("iconsearch: re-fitting the last model (%d of %d classes kept, %d new)", int((class_map >= 0).sum()),
              len(meta["classes"]), int((class_map < 0).sum()))
     return Start(trunk, head, class_map, name_map)

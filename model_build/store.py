@@ -43,6 +43,7 @@ import numpy as np
 
 from . import LOGGER_NAME, __version__
 from .hparams import HParams
+from .arrays import read_arrays, write_arrays
 from .icons import Icon
 from .limits import DEFAULT_LIMITS, Limits
 from .preprocess import PREPROCESS_VERSION
@@ -394,42 +395,18 @@ class ModelStore:
 
 
 def save_samples(path: Path, samples, skipped: list[dict] = ()) -> None:
-    """``(x, y)`` and the icons the capture skipped (JSON), three .npy arrays in one file,
-    written to a temporary file beside ``path`` and renamed: a reader finds the whole file or
-    none. Plain .npy arrays rather than numpy's zip: on a full disk the zip writer left an
-    unclosable file behind that printed a second traceback at exit. The temporary file is
-    removed on any failure."""
+    """``(x, y)`` and the icons the capture skipped (JSON), three .npy arrays in one file
+    (``arrays.write_arrays``: atomic, no zip)."""
     x, y = samples
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            out = _Writer(fh)
-            np.lib.format.write_array(out, np.ascontiguousarray(x), allow_pickle=False)
-            np.lib.format.write_array(out, np.ascontiguousarray(y), allow_pickle=False)
-            notes = np.frombuffer(json.dumps(list(skipped)).encode(), np.uint8)
-            np.lib.format.write_array(out, notes, allow_pickle=False)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-class _Writer:
-    """Only ``write``: numpy then writes through it, not with ``ndarray.tofile``, whose short
-    write on a full disk raises an OSError without an errno (ENOSPC would be lost)."""
-
-    def __init__(self, fh):
-        self.write = fh.write
+    write_arrays(path, [x, y, np.frombuffer(json.dumps(list(skipped)).encode(), np.uint8)])
 
 
 def load_samples(path: Path):
     """``(x, y, skipped)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
-    with open(path, "rb") as fh:
-        x = np.lib.format.read_array(fh, allow_pickle=False)
-        y = np.lib.format.read_array(fh, allow_pickle=False)
-        skipped = json.loads(np.lib.format.read_array(fh, allow_pickle=False).tobytes())
-        if fh.read(1) or len(x) != len(y) or not isinstance(skipped, list):
-            raise ValueError("its arrays do not match")
+    x, y, notes = read_arrays(path, 3)
+    skipped = json.loads(notes.tobytes())
+    if len(x) != len(y) or not isinstance(skipped, list):
+        raise ValueError("its arrays do not match")
     return x, y, skipped
 
 

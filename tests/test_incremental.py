@@ -101,7 +101,24 @@ def test_refits_stop_after_max_generations(tmp_path, monkeypatch):
 def test_a_damaged_state_is_not_re_fitted_from(tmp_path, monkeypatch):
     stages, store = Stages(monkeypatch), ModelStore(tmp_path)
     first = store.model(make(IDS[:10]), HP)
-    (first.folder / "state" / "state.npz").write_bytes(b"damaged")
+    (first.folder / "state" / "state.npy").write_bytes(b"damaged")
     store.model(make(IDS[:11]), HP)
     assert stages.builds[-1] is None and stages.drawn[-1] == IDS[:11]
 
+
+
+def test_a_state_maps_each_class_and_name_to_its_old_column(tmp_path):
+    """A class keeps its column through any icon it had (same id, same drawing); a new drawing,
+    even under an old id, starts afresh; names by family; the weights come back as written."""
+    old = make(["outlined/home", "filled/home", "outlined/star"])
+    rng = np.random.default_rng(0)
+    state = {"trunk": [rng.random((3, 3, 1, 4)).astype(np.float32), rng.random(4).astype(np.float32)],
+             "head": {"embedding": [rng.random((5, 2)), rng.random(2)], "probabilities": [rng.random((2, 3)), rng.random(3)]}}
+    pipeline.write_state(tmp_path / "state", state, old, [[0], [1], [2]], [[0, 1], [2]], generation=2)
+    new = [old[2], parse_svg(svg(30), "outlined/home"), old[1], parse_svg(svg(31), "outlined/bell")]
+    start = pipeline.read_state(tmp_path / "state", new, [[0], [1], [2], [3]], [[0], [1, 2], [3]])
+    assert start.class_map.tolist() == [2, -1, 1, -1]
+    assert start.name_map.tolist() == [1, 0, -1]  # star, home, bell
+    for a, b in zip(start.trunk + start.head["embedding"] + start.head["probabilities"],
+                    state["trunk"] + state["head"]["embedding"] + state["head"]["probabilities"]):
+        np.testing.assert_array_equal(a, b)
