@@ -42,6 +42,26 @@ def widget_page(site: Path, page_path: str):
         server.shutdown()
 
 
+def timed_build(config: Path, cwd: Path, stages: dict[str, str]) -> tuple[dict, str]:
+    """``mkdocs build -f config`` in a child process: ``({"wall_s", stage: seconds or None}, log)``,
+    each stage's seconds read from the log by its pattern; a failed build stops the benchmark."""
+    import re
+    import subprocess
+    import time
+
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config)],
+                          capture_output=True, text=True, cwd=cwd)
+    wall = time.monotonic() - start
+    if proc.returncode:
+        sys.exit(f"mkdocs build failed:\n{proc.stderr[-3000:]}")
+    run = {"wall_s": round(wall, 1)}
+    for name, pattern in stages.items():
+        found = re.search(pattern, proc.stderr)
+        run[name] = float(found.group(1)) if found else None
+    return run, proc.stderr
+
+
 def save(name: str, data: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"

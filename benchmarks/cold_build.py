@@ -14,11 +14,8 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
-import sys
-import time
 
-from _common import ROOT, SITE, median, save
+from _common import ROOT, SITE, median, save, timed_build
 
 CACHE = SITE / ".cache" / "plugin" / "iconsearch"
 STAGES = {
@@ -30,17 +27,7 @@ STAGES = {
 
 def one_run() -> dict:
     shutil.rmtree(CACHE, ignore_errors=True)
-    start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(SITE / "mkdocs.yml")],
-                          capture_output=True, text=True, cwd=ROOT)
-    wall = time.monotonic() - start
-    if proc.returncode:
-        sys.exit(f"mkdocs build failed:\n{proc.stderr[-3000:]}")
-    log = proc.stderr
-    run = {"wall_s": round(wall, 1)}
-    for name, pattern in STAGES.items():
-        found = re.search(pattern, log)
-        run[name] = float(found.group(1)) if found else None
+    run, log = timed_build(SITE / "mkdocs.yml", ROOT, STAGES)
     samples = re.search(r"samples: ([\d,]+) \(([\d,]+) crops", log)
     if samples and run["screenshots_s"]:
         run["samples"] = int(samples.group(1).replace(",", ""))

@@ -18,15 +18,11 @@ Prints and saves benchmarks/results/incremental-<name>.json.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import yaml
-from _common import RESULTS, ROOT, SITE, save, search_images, widget_page
+from _common import RESULTS, ROOT, SITE, save, search_images, timed_build, widget_page
 from accuracy import ids_of
 from scenes import SCENARIOS, make_queries
 
@@ -56,18 +52,8 @@ def copy_site() -> None:
 
 
 def build() -> dict:
-    t = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(FOLDER / "mkdocs.yml")],
-                          capture_output=True, text=True, cwd=FOLDER)
-    wall = time.monotonic() - t
-    if proc.returncode:
-        sys.exit(f"mkdocs build failed:\n{proc.stderr[-3000:]}")
-    out = {"wall_s": round(wall, 1), "refit": "re-fitting the last model" in proc.stderr,
-           "cached": "using the cached model" in proc.stderr}
-    for key, pattern in STAGES.items():
-        found = re.search(pattern, proc.stderr)
-        out[key] = float(found.group(1)) if found else 0.0
-    return out
+    run, log = timed_build(FOLDER / "mkdocs.yml", FOLDER, STAGES)
+    return {**run, "refit": "re-fitting the last model" in log, "cached": "using the cached model" in log}
 
 
 def main() -> int:

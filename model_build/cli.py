@@ -89,6 +89,7 @@ def _pretrain(args) -> int:
     from .pretrain import DEFAULT_ICONS, PRETRAIN_HPARAMS, pretrain
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s -  %(message)s")
+    logging.getLogger("tensorflow").setLevel(logging.WARNING)  # (its INFO lines: "Sharding callback duration")
     hp = dataclasses.replace(PRETRAIN_HPARAMS, epochs=args.epochs or PRETRAIN_HPARAMS.epochs)
     meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS, hp=hp,
                     browser_path=args.browser, cache_dir=args.cache)
