@@ -61,7 +61,7 @@ def scores(sim: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
     return float((sim.argmax(1) == truth).mean()), float((top5 == truth[:, None]).any(1).mean())
 
 
-def cosine_head(e_train, y_train, protos, epochs: int, seed: int = 0):
+def tuned_prototypes(e_train, y_train, protos, epochs: int, seed: int = 0):
     """A cosine classifier on frozen unit embeddings, its weights started at the prototypes."""
     from model_build.train import import_tf
 
@@ -116,7 +116,7 @@ def main() -> int:
     protos = unit(protos)
     proto1, proto5 = scores(e[val_idx] @ protos.T, icon[val_idx])
     start = time.monotonic()
-    tuned = cosine_head(e[train_idx], icon[train_idx], protos, args.epochs)
+    tuned = tuned_prototypes(e[train_idx], icon[train_idx], protos, args.epochs)
     head_s = time.monotonic() - start
     head1, head5 = scores(e[val_idx] @ tuned.T, icon[val_idx])
     out = {"backbone": str(args.backbone or "shipped"), "backbone_meta": {k: bb.meta.get(k) for k in

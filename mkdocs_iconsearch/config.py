@@ -31,10 +31,10 @@ class IconsearchConfig(Config):
     lookalikes_page = opt.Optional(opt.Type(str))
     # Similarity (0-1, the model's) from which two icons count as near-duplicates.
     lookalikes_threshold = opt.Type((int, float), default=DEFAULT_THRESHOLD)
-    # When the icons differ from the cached model's by a few (10 % at most: an icon added,
-    # edited or removed), draw only those and re-fit that model's head: seconds instead of
+    # When the icons differ from a cached model's by a few (added or edited: 10 % at most;
+    # removed: any), draw only the new ones and re-fit that model's head: seconds instead of
     # minutes, but the model then depends on the one before. false: every change trains in full
-    # (as a clean build does).
+    # (as a clean build does). With `training_backbone: none`, builds always train in full.
     incremental = opt.Type(bool, default=True)
     # A Chromium or Chrome executable; found automatically when unset.
     browser_path = opt.Optional(opt.Type(str))

@@ -12,7 +12,6 @@ embedding layer are kept.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -28,7 +27,7 @@ from .hparams import HParams
 from .icons import Icon, scan_svg_folder, twin_groups
 from .network import Arch
 from .preprocess import PREPROCESS_VERSION
-from .store import ModelStore, samples_record
+from .store import ModelStore, digest, samples_record
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -37,6 +36,11 @@ PRETRAIN_HPARAMS = HParams(samples_per_icon=16, sketches_per_icon=0, epochs=16, 
 # The cosine head's loss (cosine_loss): logits are SCALE x cosine; the true class's cosine is
 # lowered by MARGIN. A scale near sqrt(2) ln(classes - 1) (AdaCos) for ~47,000 classes.
 RECIPE = {"head": "cosine", "scale": 16.0, "margin": 0.1}
+# The options that name a run (its checkpoints' folder): a later option added to HParams is not
+# among them, so a run goes on across such a change (some are unused here: they named the first run).
+RUN_FIELDS = ("image_size", "samples_per_icon", "sketches_per_icon", "backbone", "epochs", "finetune_epochs",
+              "finetune_learning_rate", "batch_size", "learning_rate", "label_smoothing", "validation_fraction",
+              "grid", "cell_px", "hidpi_cell_px", "seed")
 DEFAULT_ICONS = 50000  # every distinct drawing of the sets (46,906)
 
 
@@ -79,8 +83,9 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     icons = choose(everything, count, hp.seed)
     log.info("pretraining on %d of %d icons", len(icons), len(everything))
     arch = Arch(image_size=hp.image_size)
-    run = cache_dir / "checkpoints" / digest({"icons": [[i.id, i.digest] for i in icons], "hparams": hp.to_dict(),
-                                               "arch": arch.to_dict(), "recipe": RECIPE})
+    hparams = hp.to_dict()
+    run = cache_dir / "checkpoints" / digest({"icons": [[i.id, i.digest] for i in icons], "arch": arch.to_dict(),
+                                               "hparams": {k: hparams[k] for k in RUN_FIELDS}, "recipe": RECIPE})
     x, y = ModelStore(cache_dir).samples(icons, hp, browser_path)
     result = fit_resumable(x, y, len(icons), hp, arch, run)
     meta = {
@@ -118,8 +123,11 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     record_file = run / "log.json"
     record = {"log": [], "seconds": 0.0}
     if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint).expect_partial()
-        record = json.loads(record_file.read_text())
+        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+        if record_file.exists():  # (written before each checkpoint: it may hold one epoch more)
+            record = json.loads(record_file.read_text())
+            record["log"] = [e for e in record["log"] if e["epoch"] <= int(done.numpy())]
+            record["seconds"] = float(sum(e["seconds"] for e in record["log"]))
         log.info("resuming pretraining after epoch %d of %d (%s)", int(done.numpy()), hp.train_epochs, run)
     log.info("pretraining: %s samples (%s held out), %d classes, %d epochs, %s parameters", f"{len(train_idx):,}",
              f"{len(val_idx):,}", classes, hp.train_epochs, f"{model.count_params():,}")
@@ -130,7 +138,6 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
         copy_weights(trunk_model.get_weights(), export)
         return export.get_weights(), head_model.get_layer("embedding").get_weights()
 
-    val_acc = val_top5 = float("nan")
     for epoch in range(int(done.numpy()), hp.train_epochs):
         t = time.monotonic()
         order = train_idx[np.random.default_rng([hp.seed, 7, epoch]).permutation(len(train_idx))]
@@ -143,13 +150,11 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
                               "val_top5": round(val_top5, 4), "seconds": round(seconds)})
         record["seconds"] += seconds
         save(run / "backbone", arch, *weights(), {"partial": True, "recipe": RECIPE, **record})
+        _write_json(record_file, record)  # then the checkpoint: a resumed run drops what ran ahead of it
         manager.save()
-        _write_json(record_file, record)  # after the checkpoint: a log never runs ahead of the weights
         log.info("epoch %d/%d: loss %.3f, validation top-1 %.2f%%, top-5 %.2f%% (%.0f s; %.0f s left)", epoch + 1,
                  hp.train_epochs, loss, 100 * val_acc, 100 * val_top5, seconds,
                  seconds * (hp.train_epochs - epoch - 1))
-    if not record["log"]:
-        raise ValueError("no epoch to train: --epochs must be at least 1")
     last = record["log"][-1]
     return {"weights": weights(), "val_accuracy": last["val_top1"], "val_top5": last["val_top5"],
             "log": record["log"], "seconds": record["seconds"], "this_run": time.monotonic() - began}
@@ -165,10 +170,6 @@ def cosine_loss(tf, classes: int):
         return tf.nn.softmax_cross_entropy_with_logits(onehot, scale * (cos - margin * onehot))
 
     return loss
-
-
-def digest(record) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _write_json(path: Path, data) -> None:

@@ -13,6 +13,9 @@ Layout of the cache folder::
                                sha256: no manifest or a mismatching file means no entry
     samples/<key>.samples      screenshots, kept apart so that a build interrupted while training
                                does not take them again
+    samples/<key>.refit.samples  a re-fit's: the last model's screenshots and the new icons'
+    models/<key>/state/        what a later build re-fits from (weights, the classes' icons);
+                               checked by the manifest's "state" checksums, never shipped
     .lock                      one build at a time
 
 Keys are digests of one record, :func:`ingredients`: the icons' ids and contents, the
@@ -62,9 +65,10 @@ LIBRARIES = ("tensorflow", "tf-keras", "tensorflowjs")
 # not need one; Playwright's version stands for it).
 SAMPLING_LIBRARIES = ("playwright", "pillow", "numpy", "jinja2")
 SAMPLING_FIELDS = ("image_size", "samples_per_icon", "sketches_per_icon", "grid", "cell_px", "hidpi_cell_px", "seed")
-SAMPLES_SUFFIX = ".samples"  # x, y, the icons skipped: .npy arrays back to back (no zip: see save_samples)
+SAMPLES_SUFFIX = ".samples"  # x, y, the icons skipped: .npy arrays back to back (arrays.py)
 SAMPLES_FORMAT = 2  # 1: x and y only
 REFIT_SHARE = 0.1  # icons added or changed, at most, for a build to re-fit a cached model (incremental)
+REFIT_SUFFIX = ".refit.samples"  # a re-fit's screenshots: the last model's and the new icons'
 
 
 # ---------------------------------------------------------------------------- the key
@@ -191,11 +195,14 @@ class ModelStore:
         depends on that model, not only on these icons: False trains in full."""
         key = model_key(icons, hp, limits)
         manifest = self.get(key)
+        if manifest is not None and not incremental and manifest.get("refit_from"):
+            log.info("iconsearch: the cached model was re-fitted from an earlier one; training in full (incremental: false)")
+            manifest = None
         if manifest is None:
             log.info("iconsearch: training an icon model for %d icons (cache key %s)", len(icons), key)
             with self.lock():
                 manifest = self.get(key)  # built by another process while we waited
-                if manifest is None:
+                if manifest is None or (not incremental and manifest.get("refit_from")):
                     built = self._build(key, icons, hp, limits, browser_path, incremental)
                     return StoredModel(self.entry(key), built, key, True)
         with contextlib.suppress(OSError):  # the newest entries are kept (_prune); a read-only cache is fine
@@ -219,8 +226,9 @@ class ModelStore:
             self._save_samples(path, samples)
             return samples
 
-    def get(self, key: str) -> dict | None:
-        """The manifest of a complete, undamaged entry, or None (a damaged one is logged)."""
+    def get(self, key: str, quiet: bool = False) -> dict | None:
+        """The manifest of a complete, undamaged entry, or None (a damaged one is logged, unless
+        ``quiet``: looking for an entry to re-fit, where it is only passed over)."""
         entry = self.entry(key)
         try:
             manifest = json.loads((entry / "manifest.json").read_text())
@@ -228,11 +236,12 @@ class ModelStore:
                 if file_sha256(entry / name) != sha:
                     raise ValueError(f"{name} does not match its checksum")
         except FileNotFoundError:
-            if entry.exists():
+            if entry.exists() and not quiet:
                 log.warning("iconsearch cache entry %s is incomplete or damaged; rebuilding it", entry)
             return None
         except (ValueError, KeyError, TypeError) as exc:
-            log.warning("iconsearch cache entry %s is damaged (%s); rebuilding it", entry, exc)
+            if not quiet:
+                log.warning("iconsearch cache entry %s is damaged (%s); rebuilding it", entry, exc)
             return None
         return manifest
 
@@ -250,17 +259,23 @@ class ModelStore:
         # recorded in the file, so that a later build reuses the screenshots and skips it again.
         path = self._samples_path(icons, hp)
         cached = self._cached_samples(path)
-        if cached is None:
-            if base:
-                icons, worse, samples = self._samples_beside(base, icons, hp, browser_path)
-            else:
-                icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
-            self._save_samples(path, samples, worse)
-        else:
+        if cached is not None:
             x, y, worse = cached
             samples, gone = (x, y), {entry["id"] for entry in worse}
             icons = [icon for icon in icons if icon.id not in gone]
             _name_skipped(worse)
+        else:
+            if base:
+                try:
+                    icons, worse, samples = self._samples_beside(base, icons, hp, browser_path)
+                    # Not under the screenshots' own key: a full build must never take these for its own.
+                    path = path.with_name(path.name.removesuffix(SAMPLES_SUFFIX) + REFIT_SUFFIX)
+                except (ValueError, EOFError) as exc:  # the base's screenshots are damaged: draw them all
+                    log.warning("iconsearch: the last model's screenshots are damaged (%s); training in full", exc)
+                    base = None
+            if not base:
+                icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
+            self._save_samples(path, samples, worse)
         skipped += worse
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
@@ -287,13 +302,14 @@ class ModelStore:
         """The cached model to re-fit for ``icons``: built with the same options, code and
         backbone, whose icons differ from these by at most ``REFIT_SHARE`` of them (at least
         one: an icon added, edited or removed), with its state and screenshots still here,
-        fewer than ``MAX_GENERATIONS`` re-fits from a full build; the closest one, or None."""
+        fewer than ``MAX_GENERATIONS`` re-fits from a full build; the closest one, or None.
+        Icons removed do not count: a re-fit only drops their columns."""
         from .pipeline import MAX_GENERATIONS, STATE
 
         want, now = refit_key(hp, limits), {(i.id, i.digest) for i in icons}
         best, best_change = None, None
         for folder in sorted((self.root / "models").glob("[!.]*")):
-            manifest = self.get(folder.name)
+            manifest = self.get(folder.name, quiet=True)
             if not manifest or manifest.get("refit_key") != want or not manifest.get("state"):
                 continue
             try:
@@ -302,9 +318,9 @@ class ModelStore:
                 meta = json.loads((folder / STATE / "state.json").read_text())
             except (OSError, ValueError):
                 continue
-            before = {tuple(pair) for pair in meta["icons"]}
+            before = {tuple(pair) for pair in meta["icons"]} | _capture_skipped(manifest)
             change = len(now - before) + len(before - now)
-            if (meta["generation"] + 1 >= MAX_GENERATIONS or not now & before
+            if (meta["generation"] >= MAX_GENERATIONS or not now & before
                     or len(now - before) > max(1, REFIT_SHARE * len(now))
                     or not (self.root / "samples" / manifest.get("samples_file", "")).is_file()):
                 continue
@@ -320,10 +336,14 @@ class ModelStore:
 
         x0, y0, _ = load_samples(self.root / "samples" / base.manifest["samples_file"])
         before = [tuple(pair) for pair in json.loads((base.folder / pipeline.STATE / "state.json").read_text())["icons"]]
-        known = set(before)
-        new = [i for i in icons if (i.id, i.digest) not in known]
+        known, stalled = set(before), _capture_skipped(base.manifest)
+        # An icon whose sheets stalled last time is skipped again, not drawn again (a minute's hang).
+        worse = [e for e in base.manifest["skipped"] if (e["id"], e.get("digest")) in stalled
+                 and any((i.id, i.digest) == (e["id"], e["digest"]) for i in icons)]
+        new = [i for i in icons if (i.id, i.digest) not in known | stalled]
         log.info("iconsearch: %d icons are new or changed since the last model: drawing only those", len(new))
-        drawn, worse, (x1, y1) = pipeline.capture_samples(new, hp, browser_path) if new else ([], [], (x0[:0], y0[:0]))
+        drawn, more, (x1, y1) = pipeline.capture_samples(new, hp, browser_path, subset=True)
+        worse += more
         gone = {e["id"] for e in worse}
         icons = [i for i in icons if i.id not in gone]
         index = {(i.id, i.digest): n for n, i in enumerate(icons)}
@@ -336,7 +356,11 @@ class ModelStore:
 
         y0, keep0 = relabel(y0, before)
         y1, keep1 = relabel(y1, [(i.id, i.digest) for i in drawn])
-        return icons, worse, (np.concatenate([x0[keep0], x1[keep1]]), np.concatenate([y0[keep0], y1[keep1]]))
+        kept = int(keep0.sum())
+        x = np.empty((kept + int(keep1.sum()), *x0.shape[1:]), x0.dtype)  # (one copy of the set, not three)
+        np.compress(keep0, x0, axis=0, out=x[:kept])
+        np.compress(keep1, x1, axis=0, out=x[kept:])
+        return icons, worse, (x, np.concatenate([y0[keep0], y1[keep1]]))
 
     def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
         return self.root / "samples" / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"
@@ -408,6 +432,11 @@ def load_samples(path: Path):
     if len(x) != len(y) or not isinstance(skipped, list):
         raise ValueError("its arrays do not match")
     return x, y, skipped
+
+
+def _capture_skipped(manifest: dict) -> set[tuple]:
+    """(id, digest) of the icons a model's screenshots had to skip (their sheets stalled)."""
+    return {(e["id"], e["digest"]) for e in manifest.get("skipped", []) if e.get("stage") == "capture"}
 
 
 def _name_skipped(entries: list[dict]) -> None:

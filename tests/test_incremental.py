@@ -4,6 +4,7 @@ path, Chromium and training included, is tests/test_serve.py: an icon added and 
 `mkdocs serve`). Here the stages are fakes whose samples carry their icon in their pixels."""
 
 import json
+import logging
 
 import numpy as np
 
@@ -27,8 +28,8 @@ class Stages:
     """Fakes of the stages: each icon's 3 screenshots and 1 sketch are filled with a code that
     names the icon and its drawing; what was drawn and what each build trained on are kept."""
 
-    def __init__(self, monkeypatch):
-        self.codes, self.drawn, self.builds = {}, [], []
+    def __init__(self, monkeypatch, stalls=()):
+        self.codes, self.drawn, self.builds, self.stalls = {}, [], [], set(stalls)
         monkeypatch.setattr(pipeline, "check_icons", lambda icons, limits, browser_path=None: (icons, []))
         monkeypatch.setattr(pipeline, "capture_samples", self.capture)
         monkeypatch.setattr(pipeline, "build_model", self.build)
@@ -36,11 +37,15 @@ class Stages:
     def code(self, icon) -> int:
         return self.codes.setdefault((icon.id, icon.digest), len(self.codes) + 1)
 
-    def capture(self, icons, hp, browser_path=None):
+    def capture(self, icons, hp, browser_path=None, subset=False):
+        """(An icon in ``stalls`` is skipped, as when its sheets hang Chromium.)"""
         self.drawn.append([i.id for i in icons])
-        x = np.stack([np.full((4, 4), self.code(i), np.uint8) for i in icons for _ in range(4)])
+        worse = [{"id": i.id, "icon": i.id, "why": "stalled", "digest": i.digest, "stage": "capture"}
+                 for i in icons if i.id in self.stalls]
+        icons = [i for i in icons if i.id not in self.stalls]
+        x = np.array([np.full((4, 4), self.code(i), np.uint8) for i in icons for _ in range(4)], np.uint8).reshape(-1, 4, 4)
         y = np.array([label for n in range(len(icons)) for label in (n, n, n, -1 - n)], np.int32)
-        return icons, [], (x, y)
+        return icons, worse, (x, y)
 
     def build(self, icons, hp, out_dir, samples, skipped=(), start=None):
         x, y = samples
@@ -54,7 +59,7 @@ class Stages:
         generation = json.loads((start / "state.json").read_text())["generation"] + 1 if start else 0
         pipeline.write_state(out_dir / pipeline.STATE, {"trunk": [np.zeros(3)], "head": {}}, icons,
                              [[n] for n in range(len(icons))], [], generation)
-        return {"icons": len(icons)}
+        return {"icons": len(icons), "skipped": list(skipped)}
 
 
 IDS = [f"i{n}" for n in range(12)]
@@ -70,7 +75,7 @@ def test_one_icon_added_edited_or_removed_draws_only_that_and_refits(tmp_path, m
     edited = store.model(make(IDS[:11], edited={"i3"}), HP)
     assert stages.drawn[-1] == ["i3"] and stages.builds[-1] == added.folder / "state"
     removed = store.model(make(IDS[:11], edited={"i3"})[1:], HP)
-    assert len(stages.drawn) == 3  # nothing new to draw
+    assert stages.drawn[-1] == []  # nothing new to draw
     assert removed.manifest["refit_from"] == edited.key
 
 
@@ -83,11 +88,16 @@ def test_a_bigger_change_other_options_or_incremental_false_train_in_full(tmp_pa
     assert stages.drawn[-1] == IDS[:11] and stages.builds[-1] is None
     store.model(make(IDS[:11] + ["x"]), HP, incremental=False)
     assert stages.drawn[-1] == IDS[:11] + ["x"] and stages.builds[-1] is None
+    refitted = store.model(make(IDS[:11] + ["x", "y"]), HP)
+    assert refitted.manifest["refit_from"] and stages.drawn[-1] == ["y"]
+    full = store.model(make(IDS[:11] + ["x", "y"]), HP, incremental=False)  # not the cached re-fit
+    assert full.key == refitted.key and full.manifest["refit_from"] is None
+    assert stages.drawn[-1] == IDS[:11] + ["x", "y"]  # nor its mixed screenshots
 
 
 def test_refits_stop_after_max_generations(tmp_path, monkeypatch):
     stages, store = Stages(monkeypatch), ModelStore(tmp_path)
-    monkeypatch.setattr(pipeline, "MAX_GENERATIONS", 3)
+    monkeypatch.setattr(pipeline, "MAX_GENERATIONS", 2)
     store.model(make(IDS[:9]), HP)
     store.model(make(IDS[:10]), HP)
     store.model(make(IDS[:11]), HP)
@@ -98,12 +108,29 @@ def test_refits_stop_after_max_generations(tmp_path, monkeypatch):
     assert stages.builds[-1] == full.folder / "state"
 
 
-def test_a_damaged_state_is_not_re_fitted_from(tmp_path, monkeypatch):
+def test_a_damaged_state_or_damaged_screenshots_are_not_re_fitted_from(tmp_path, monkeypatch, caplog):
     stages, store = Stages(monkeypatch), ModelStore(tmp_path)
     first = store.model(make(IDS[:10]), HP)
     (first.folder / "state" / "state.npy").write_bytes(b"damaged")
-    store.model(make(IDS[:11]), HP)
+    second = store.model(make(IDS[:11]), HP)
     assert stages.builds[-1] is None and stages.drawn[-1] == IDS[:11]
+    samples = tmp_path / "samples" / second.manifest["samples_file"]
+    samples.write_bytes(samples.read_bytes()[:300])  # truncated
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.iconsearch"):
+        store.model(make(IDS[:12]), HP)
+    assert stages.builds[-1] is None and stages.drawn[-1] == IDS[:12]
+    assert "the last model's screenshots are damaged" in caplog.text
+
+
+def test_an_icon_whose_sheets_stalled_is_skipped_again_not_drawn_again(tmp_path, monkeypatch):
+    stages, store = Stages(monkeypatch, stalls={"i4"}), ModelStore(tmp_path)
+    first = store.model(make(IDS[:10]), HP)
+    assert [e["id"] for e in first.skipped] == ["i4"]
+    added = store.model(make(IDS[:11]), HP)
+    assert stages.drawn[-1] == ["i10"] and added.manifest["refit_from"] == first.key
+    assert [e["id"] for e in added.skipped] == ["i4"]
+    removed = store.model(make(IDS[:11])[1:], HP)  # nothing left to draw: no "empty icon set"
+    assert stages.drawn[-1] == [] and [e["id"] for e in removed.skipped] == ["i4"]
 
 
 
