@@ -84,11 +84,10 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     for n, members in enumerate(names):
         name_of[members] = n
     y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
-    begun = read_state(start, icons, groups, names) if start and backbone else None
+    begun, generation = read_state(start, icons, groups, names) if start and backbone else (None, -1)
     result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1), len(names),
                    start=begun)
-    write_state(out_dir / STATE, result.state, icons, groups, names,
-                generation=json.loads((start / "state.json").read_text())["generation"] + 1 if begun else 0)
+    write_state(out_dir / STATE, result.state, icons, groups, names, generation + 1)
     ink = ("ink", [None, hp.image_size, hp.image_size, 1])
     if result.sketch_model is None:
         files, sketch_files = export_tfjs(result.model, out_dir, ink, ["probabilities"]), {}
@@ -127,13 +126,13 @@ def write_state(folder: Path, state: dict, icons: list[Icon], groups: list[list[
     write_arrays(folder / "state.npy", [*state["trunk"], *(w for ws in state["head"].values() for w in ws)])
     (folder / "state.json").write_text(json.dumps({
         "icons": [[i.id, i.digest] for i in icons], "classes": groups,
-        "names": [family(icons[groups[n[0]][0]].id) for n in names], "generation": generation,
+        "names": _name_keys(icons, groups, names), "generation": generation,
         "trunk_arrays": len(state["trunk"]), "head_layers": layers}))
 
 
 def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: list[list[int]]):
-    """``train.Start`` from a ``write_state`` folder, its outputs matched to these classes and
-    names: a class by any of its icons (same id, same drawing) that the old one had."""
+    """``(train.Start, generation)`` from a ``write_state`` folder, its outputs matched to these
+    classes and names: a class by any of its icons (same id, same drawing) that the old one had."""
     from .train import Start
 
     meta = json.loads((folder / "state.json").read_text())
@@ -144,14 +143,19 @@ def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: 
     class_map = np.array([next((old_class[k] for i in g if (k := (icons[i].id, icons[i].digest)) in old_class), -1)
                           for g in groups], np.int64)
     old_name = {name: n for n, name in enumerate(meta["names"])}
-    name_map = np.array([old_name.get(family(icons[groups[n[0]][0]].id), -1) for n in names], np.int64)
+    name_map = np.array([old_name.get(key, -1) for key in _name_keys(icons, groups, names)], np.int64)
     arrays = read_arrays(folder / "state.npy", meta["trunk_arrays"] + sum(n for _, n in meta["head_layers"]))
     trunk, at, head = arrays[:meta["trunk_arrays"]], meta["trunk_arrays"], {}
     for layer, n in meta["head_layers"]:
         head[layer], at = arrays[at:at + n], at + n
     log.info("iconsearch: re-fitting the last model (%d of %d classes kept, %d new)", int((class_map >= 0).sum()),
              len(meta["classes"]), int((class_map < 0).sum()))
-    return Start(trunk, head, class_map, name_map)
+    return Start(trunk, head, class_map, name_map), meta["generation"]
+
+
+def _name_keys(icons: list[Icon], groups: list[list[int]], names: list[list[int]]) -> list[str]:
+    """Each sketch name's family (``icons.family``), what matches it across models."""
+    return [family(icons[groups[n[0]][0]].id) for n in names]
 
 
 def _number(v: float) -> float | None:

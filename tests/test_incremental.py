@@ -143,7 +143,8 @@ def test_a_state_maps_each_class_and_name_to_its_old_column(tmp_path):
              "head": {"embedding": [rng.random((5, 2)), rng.random(2)], "probabilities": [rng.random((2, 3)), rng.random(3)]}}
     pipeline.write_state(tmp_path / "state", state, old, [[0], [1], [2]], [[0, 1], [2]], generation=2)
     new = [old[2], parse_svg(svg(30), "outlined/home"), old[1], parse_svg(svg(31), "outlined/bell")]
-    start = pipeline.read_state(tmp_path / "state", new, [[0], [1], [2], [3]], [[0], [1, 2], [3]])
+    start, generation = pipeline.read_state(tmp_path / "state", new, [[0], [1], [2], [3]], [[0], [1, 2], [3]])
+    assert generation == 2
     assert start.class_map.tolist() == [2, -1, 1, -1]
     assert start.name_map.tolist() == [1, 0, -1]  # star, home, bell
     for a, b in zip(start.trunk + start.head["embedding"] + start.head["probabilities"],
