@@ -251,7 +251,9 @@ def ranked(model, data, k: int, output: int = 0) -> tuple[np.ndarray, np.ndarray
         p = model(x, training=False)
         p = (p[output] if isinstance(p, (list, tuple)) else p).numpy()
         best.append(p.argmax(axis=1))
-        top.append(np.argpartition(-p, k - 1, axis=1)[:, :k])
+        # A copy: the slice alone would keep the whole batch's argpartition (batch x classes
+        # int64) alive, 19 GB over Material's 14,342 icons: the 2026-11-26 run's OOM.
+        top.append(np.argpartition(-p, k - 1, axis=1)[:, :k].copy())
     return np.concatenate(best), np.concatenate(top)
 
 
