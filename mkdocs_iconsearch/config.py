@@ -1,5 +1,7 @@
 """The plugin's options. Training options share the ``training_`` prefix (see model_build.HParams)."""
 
+from pathlib import Path
+
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
@@ -49,8 +51,9 @@ class IconsearchConfig(Config):
     # Epochs of training; unset: 4 for the head on the backbone, 8 from scratch.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
-    # the whole network trained from scratch on this icon set (slow).
-    training_backbone = opt.Choice(BACKBONES, default=_DEFAULTS.backbone)
+    # the whole network trained from scratch on this icon set (slow); or a folder (relative to
+    # mkdocs.yml) holding another pretrained backbone, as `iconsearch-model pretrain --out` writes.
+    training_backbone = opt.Type(str, default=_DEFAULTS.backbone)
     # Then epochs of the whole network, the backbone's layers included (0: the head only).
     training_finetune_epochs = opt.Type(int, default=_DEFAULTS.finetune_epochs)
     # Then epochs of the head alone again, on the fine-tuned backbone's features (0: none).
@@ -71,9 +74,13 @@ class IconsearchConfig(Config):
     # An icon that takes longer than this to draw once in Chromium (checked before the sample sheets) is skipped.
     limit_draw_seconds = opt.Type((int, float), default=_LIMITS.draw_seconds)
 
-    def hparams(self) -> HParams:
+    def hparams(self, root: Path | None = None) -> HParams:
+        """The training options; a backbone folder relative to ``root`` (mkdocs.yml's folder)."""
         prefix = "training_"
-        return HParams.from_dict({k[len(prefix):]: v for k, v in self.items() if k.startswith(prefix)})
+        options = {k[len(prefix):]: v for k, v in self.items() if k.startswith(prefix)}
+        if root and options.get("backbone") not in (None, *BACKBONES):
+            options["backbone"] = str(root / options["backbone"])
+        return HParams.from_dict(options)
 
     def limits(self) -> Limits:
         prefix = "limit_"

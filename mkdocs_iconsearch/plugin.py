@@ -76,7 +76,7 @@ class IconsearchPlugin(BasePlugin[IconsearchConfig]):
         if not self.config.enabled:
             return
         self.root = Path(config.config_file_path or ".").resolve().parent
-        self.sources, self.limits = read_options(self.config)
+        self.sources, self.limits = read_options(self.config, self.root)
         self.page_sources = _page_sources(self.config.page)
         self.lookalikes_sources = _page_sources(self.config.lookalikes_page)  # the first is generated
         self.lookalikes_page = (self.lookalikes_sources or (None,))[0]

@@ -34,13 +34,13 @@ class SiteModel:
     snippets: tuple[str, bytes] | None  # (file name, bytes): not part of the model, never retrains
 
 
-def read_options(cfg: IconsearchConfig):
-    """``(sources, limits)`` from the options, or ``OptionError``."""
+def read_options(cfg: IconsearchConfig, root: Path | None = None):
+    """``(sources, limits)`` from the options (``root``: mkdocs.yml's folder), or ``OptionError``."""
     if not cfg.icons:
         raise OptionError("set the `icons` option to a folder of SVG files (relative to mkdocs.yml), "
                           "e.g. `icons: icons/`, or to a list of sources")
     try:
-        cfg.hparams()  # refused here, before any work, with the option's name
+        cfg.hparams(root)  # refused here, before any work, with the option's name
         return parse_sources(cfg.icons), cfg.limits()
     except IconSetError as exc:
         raise OptionError(str(exc)) from None
@@ -64,7 +64,7 @@ def site_model(cfg: IconsearchConfig, root: Path, sources: list[Source] | None =
     """Scans the icons (warnings logged) and returns the store's model for them; ``root`` is the
     folder of mkdocs.yml."""
     if sources is None:
-        sources, limits = read_options(cfg)
+        sources, limits = read_options(cfg, root)
     icons, warnings = scan_sources(sources, root, limits)
     for line in warnings:
         log.warning("iconsearch: %s", line)
@@ -72,6 +72,6 @@ def site_model(cfg: IconsearchConfig, root: Path, sources: list[Source] | None =
         where = ", ".join(str((root / s.where).resolve()) if s.kind == "path" else s.describe() for s in sources)
         raise OptionError(f"option `icons`: no usable SVG files in {where}; add some *.svg files or point "
                           "`icons` at another folder")
-    model = ModelStore(root / cfg.cache_dir).model(icons, cfg.hparams(), limits, cfg.browser_path, cfg.incremental)
+    model = ModelStore(root / cfg.cache_dir).model(icons, cfg.hparams(root), limits, cfg.browser_path, cfg.incremental)
     gone = {entry["id"] for entry in model.skipped}
     return SiteModel(model, snippets_json([i for i in icons if i.id not in gone]))

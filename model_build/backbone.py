@@ -47,6 +47,11 @@ def save(directory: Path, arch: Arch, trunk_weights: list, embedding: list, meta
     return npz
 
 
+def folder(choice: str) -> Path | None:
+    """Where the backbone of a ``training_backbone`` value lies: the shipped one, none, a folder."""
+    return None if choice == "none" else BACKBONE_DIR if choice == "builtin" else Path(choice)
+
+
 def load(directory: Path | None = None) -> Backbone:
     directory = directory or BACKBONE_DIR
     npz, record_file = directory / "backbone.npz", directory / "backbone.json"

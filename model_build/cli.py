@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     for f in dataclasses.fields(HParams):
         kind = int if f.default is None else type(f.default)  # epochs: None means automatic
         build.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=f.default,
-                           **({"choices": BACKBONES} if f.name == "backbone" else {}))
+                           **({"help": f"{' or '.join(BACKBONES)} or a backbone's folder"} if f.name == "backbone" else {}))
     for f in dataclasses.fields(Limits):  # what one icon may cost before it is skipped
         build.add_argument(f"--limit-{f.name.replace('_', '-')}", dest=f"limit_{f.name}", type=type(f.default),
                            default=f.default)

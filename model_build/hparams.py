@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
-BACKBONES = ("builtin", "none")
+BACKBONES = ("builtin", "none")  # or a folder that `iconsearch-model pretrain --out` wrote
 MIN_CELL_PX = 24
 
 
@@ -14,7 +15,8 @@ class HParams:
     samples_per_icon: int = 80
     sketches_per_icon: int = 10  # hand-drawn-looking samples too (search by sketch); 0: none
     # "builtin": train only a head on the pretrained backbone shipped in the package (fast);
-    # "none": train the whole network from scratch on this icon set (slow, no pretraining).
+    # "none": train the whole network from scratch on this icon set (slow, no pretraining);
+    # else a folder holding another pretrained backbone (backbone.json and backbone.npz).
     backbone: str = "builtin"
     epochs: int | None = None  # None: 4 for a head on the backbone, 8 from scratch
     finetune_epochs: int = 8  # then the whole network (trunk included), with the backbone
@@ -32,8 +34,10 @@ class HParams:
     def __post_init__(self):
         """Each value in its range, or a ValueError that names the option (the plugin's
         ``training_<name>``; the same words serve ``iconsearch-model build --<name>``)."""
-        if self.backbone not in BACKBONES:
-            raise ValueError(f"training_backbone must be one of {', '.join(BACKBONES)}, not {self.backbone!r}")
+        if self.backbone not in BACKBONES and not (Path(self.backbone) / "backbone.json").is_file():
+            raise ValueError(f"training_backbone must be builtin, none, or a folder holding a pretrained backbone "
+                             f"(backbone.json and backbone.npz, as `iconsearch-model pretrain --out` writes), "
+                             f"not {self.backbone!r}")
         least = {"image_size": 8, "samples_per_icon": 2, "sketches_per_icon": 0, "epochs": 1, "finetune_epochs": 0, "settle_epochs": 0, "batch_size": 1,
                  "grid": 1, "cell_px": MIN_CELL_PX, "hidpi_cell_px": MIN_CELL_PX}  # cells: a 12 px icon and margins
         for name, low in least.items():
@@ -51,7 +55,7 @@ class HParams:
     def train_epochs(self) -> int:
         if self.epochs is not None:
             return self.epochs
-        return 4 if self.backbone == "builtin" else 8
+        return 4 if self.backbone != "none" else 8
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -91,17 +91,21 @@ def copy_weights(weights: list, model) -> None:
 SKETCH_EMBED = 64  # the sketch head's own hidden layer: names x 64 weights instead of names x 192
 
 
-def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0.2), names: int = 0):
+def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0.2), names: int = 0,
+         cosine: float | None = None):
     """Flat features -> class probabilities (a dense embedding, then the classifier); with
     ``names``, a second output: a drawing's name probabilities (the sketch head, on the same
     embedding). Sketches train only it, so the classifier's variants (a TwoTone beside its
-    Outlined) never learn from outlines labelled with one of them."""
+    Outlined) never learn from outlines labelled with one of them. ``cosine``: the embedding
+    is linear and the classifier is the softmax of ``cosine`` x the cosines with each class's
+    weights (for a backbone pretrained so, ``cosine_head``), else a ReLU embedding and a dense softmax."""
     layers = keras.layers
     inp = keras.Input((arch.features,), name="features")
     x = layers.Dropout(dropout[0])(inp)
-    x = layers.Dense(arch.embed, activation="relu", name="embedding")(x)
+    x = layers.Dense(arch.embed, activation=None if cosine else "relu", name="embedding")(x)
     x = layers.Dropout(dropout[1])(x)
-    out = layers.Dense(classes, activation="softmax", name="probabilities")(x)
+    out = (_cosine(keras, classes, "probabilities", cosine) if cosine
+           else layers.Dense(classes, activation="softmax", name="probabilities"))(x)
     if not names:
         return keras.Model(inp, out, name="head")
     s = layers.Dense(SKETCH_EMBED, activation="relu", name="sketch_embedding")(x)
@@ -135,6 +139,15 @@ def cosine_head(keras, arch: Arch, classes: int, dropout: float = 0.1):
     class gather round a direction and the classes spread over the sphere, so that a new icon
     set's classes can be told apart by their mean embeddings alone (a per-site head with no or
     few epochs); a softmax on ReLU embeddings gives no such geometry."""
+    inp = keras.Input((arch.features,), name="features")
+    x = keras.layers.Dropout(dropout)(inp)
+    x = keras.layers.Dense(arch.embed, name="embedding")(x)  # linear: the cosine reads its direction
+    return keras.Model(inp, _cosine(keras, classes, "cosine")(x), name="head")
+
+
+def _cosine(keras, classes: int, name: str, scale: float | None = None):
+    """A layer: each input's cosine with each class's weight vector (one kernel column per
+    class, no bias); with ``scale``, the softmax of ``scale`` x those cosines."""
     import tensorflow as tf
 
     class Cosine(keras.layers.Layer):
@@ -143,9 +156,7 @@ def cosine_head(keras, arch: Arch, classes: int, dropout: float = 0.1):
                                           initializer="glorot_uniform", trainable=True)
 
         def call(self, x):
-            return tf.matmul(tf.math.l2_normalize(x, axis=1), tf.math.l2_normalize(self.kernel, axis=0))
+            cos = tf.matmul(tf.math.l2_normalize(x, axis=1), tf.math.l2_normalize(self.kernel, axis=0))
+            return cos if scale is None else tf.nn.softmax(scale * cos)
 
-    inp = keras.Input((arch.features,), name="features")
-    x = keras.layers.Dropout(dropout)(inp)
-    x = keras.layers.Dense(arch.embed, name="embedding")(x)  # linear: the cosine reads its direction
-    return keras.Model(inp, Cosine(name="cosine")(x), name="head")
+    return Cosine(name=name)

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import LOGGER_NAME, __version__
 from .arrays import read_arrays, write_arrays
-from .backbone import load as load_backbone
+from .backbone import folder, load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
 from .icons import Icon, IconSetError, canonical, family, twin_groups
@@ -70,7 +70,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     (``train.Start``); the new model's own goes into ``out_dir/STATE``."""
     from .train import train
 
-    backbone = load_backbone() if hp.backbone == "builtin" else None
+    backbone = load_backbone(folder(hp.backbone)) if hp.backbone != "none" else None
     x, labels = samples
     groups = class_groups(icons)
     icon_class = np.empty(len(icons), np.int32)

@@ -142,10 +142,10 @@ def samples_record(icons: list[Icon], hp: HParams) -> dict:
 
 def ingredients(icons: list[Icon], hp: HParams, limits: Limits = DEFAULT_LIMITS) -> dict:
     """Everything a model depends on, as one record, the screenshots' record among it."""
-    from .backbone import digest as backbone_digest
+    from .backbone import digest as backbone_digest, folder
 
     return {"samples": samples_record(icons, hp), "hparams": hp.to_dict(), "limits": limits.to_dict(),
-            "code": _code()["model"], "backbone": backbone_digest() if hp.backbone == "builtin" else "none",
+            "code": _code()["model"], "backbone": backbone_digest(folder(hp.backbone)) if hp.backbone != "none" else "none",
             "versions": versions()}
 
 
@@ -254,7 +254,7 @@ class ModelStore:
         for stale in [*self.root.glob(".tmp-*"), *self.root.glob("samples/.*.tmp")]:  # a killed build's
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
         icons, skipped = pipeline.check_icons(icons, limits, browser_path)
-        base = self.refit_base(icons, hp, limits) if incremental and hp.backbone == "builtin" else None
+        base = self.refit_base(icons, hp, limits) if incremental and hp.backbone != "none" else None
         # Keyed by the icons that went in: an icon the capture had to skip (its sheet stalled) is
         # recorded in the file, so that a later build reuses the screenshots and skips it again.
         path = self._samples_path(icons, hp)

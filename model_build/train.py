@@ -99,7 +99,9 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     labels = np.stack([y, names], axis=1).astype(np.int32) if n_names else y
     # On the backbone, light dropout: a build's few epochs underfit more than they overfit
     # (0.3/0.2, as in pretraining from scratch, cost ~1 point of validation accuracy).
-    head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2), n_names)
+    cosine = cosine_scale(backbone)
+    head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2), n_names, cosine)
+    train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
     if backbone:
         copy_weights(start.trunk if start else backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
@@ -110,9 +112,13 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink
         # maps as uint8, features as float16; TensorFlow never holds a copy of the set.
         inputs, fit_model = features(tf, trunk_model, x), head_model
+        if cosine:
+            # Each class's weights start as its mean direction in the pretrained embedding (new
+            # classes only, in a re-fit): the classifier is right before its first step.
+            fresh = np.ones(classes, bool) if start is None else start.class_map < 0
+            _start_cosine(head_model, inputs, y, train_idx, fresh)
     else:
         inputs, fit_model = x, classifier(keras, trunk_model, head_model)
-    train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
     # Tiny sets (a handful of icons) get repeated so each epoch has enough steps for the
     # optimizer and BatchNorm's moving statistics to settle.
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
@@ -168,6 +174,31 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                        len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state)
 
 
+def cosine_scale(backbone) -> float | None:
+    """The scale of the cosine classifier that ``backbone`` was pretrained with (its record's
+    recipe), or None: a dense softmax head on a ReLU embedding, as the first backbone had."""
+    recipe = backbone.meta.get("recipe", {}) if backbone else {}
+    return float(recipe["scale"]) if recipe.get("head") == "cosine" else None
+
+
+def _start_cosine(head_model, inputs: np.ndarray, y: np.ndarray, idx: np.ndarray, fresh: np.ndarray,
+                  chunk: int = 65536) -> None:
+    """The ``fresh`` classes' kernel columns: the mean unit embedding of their samples among
+    ``idx`` (screenshots only; a class with none keeps its random column)."""
+    kernel, bias = head_model.get_layer("embedding").get_weights()
+    layer = head_model.get_layer("probabilities")
+    (weights,) = layer.get_weights()
+    idx = idx[(y[idx] >= 0)]
+    idx = idx[fresh[y[idx]]]
+    total = np.zeros((weights.shape[1], weights.shape[0]), np.float64)
+    for start in range(0, len(idx), chunk):
+        part = idx[start:start + chunk]
+        np.add.at(total, y[part], _unit(inputs[part].astype(np.float32) @ kernel + bias))
+    seen = np.linalg.norm(total, axis=1) > 0
+    weights[:, seen] = _unit(total[seen]).T.astype(np.float32)
+    layer.set_weights([weights])
+
+
 def _start_head(head_model, start: Start) -> None:
     """The head's layers from ``start``'s: the hidden ones as they were, each output's columns by
     ``class_map``/``name_map`` (a new class keeps its fresh initial column and the mean bias)."""
@@ -179,11 +210,12 @@ def _start_head(head_model, start: Start) -> None:
         if mapping is None:
             layer.set_weights(old)
             continue
-        kernel, bias = layer.get_weights()
+        kernel, *bias = layer.get_weights()  # (a cosine classifier has no bias)
         have = mapping >= 0
-        kernel[:, have], bias[have] = old[0][:, mapping[have]], old[1][mapping[have]]
-        bias[~have] = old[1].mean()
-        layer.set_weights([kernel, bias])
+        kernel[:, have] = old[0][:, mapping[have]]
+        if bias:
+            bias[0][have], bias[0][~have] = old[1][mapping[have]], old[1].mean()
+        layer.set_weights([kernel, *bias])
 
 
 def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray, sketch: np.ndarray,

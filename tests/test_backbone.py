@@ -75,16 +75,12 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
         (site_icons / "outlined").mkdir(parents=True, exist_ok=True)
         shutil.copy(ANTD / "outlined" / f"{name}.svg", site_icons / "outlined" / f"{name}.svg")
     icons, _ = scan_svg_folder(site_icons)
-    import model_build.pipeline as pipeline
-
-    original = pipeline.load_backbone
-    pipeline.load_backbone = lambda: backbone.load(tmp_path / "bb")
-    try:
-        model = ModelStore(tmp_path / "store").model(icons, HParams(samples_per_icon=20, epochs=10))
-        manifest = model.manifest
-    finally:
-        pipeline.load_backbone = original
-    assert manifest["backbone"] == bb.digest
+    # That backbone by its folder (`training_backbone: <folder>`): a cosine head, begun from the
+    # classes' mean embeddings.
+    model = ModelStore(tmp_path / "store").model(icons, HParams(samples_per_icon=20, epochs=10,
+                                                                backbone=str(tmp_path / "bb")))
+    manifest = model.manifest
+    assert manifest["backbone"] == bb.digest and bb.meta["recipe"]["head"] == "cosine"
     assert manifest["val_accuracy"] > 0.5  # 6 classes: chance is 17 %
     assert np.isfinite(manifest["val_top5"]) and (model.folder / manifest["model"]).exists()
 

@@ -33,14 +33,25 @@ def test_key_is_stable_and_follows_content_ids_and_options():
     assert base != model_key(icons(("a", A), ("b", B)), dataclasses.replace(hp, backbone="none"))
 
 
-def test_key_follows_the_pretrained_backbone(monkeypatch):
-    from model_build import backbone
+def test_key_follows_the_pretrained_backbone(tmp_path):
+    """A backbone folder (``training_backbone: <folder>``) is known by its arrays' checksum."""
+    import json
 
     pair = icons(("a", A), ("b", B))
     base = model_key(pair, HParams())
-    monkeypatch.setattr(backbone, "digest", lambda: "another-backbone")
-    assert model_key(pair, HParams()) != base
-    assert model_key(pair, HParams(backbone="none")) == model_key(pair, HParams(backbone="none"))
+    keys = []
+    for sha in ("ab" * 32, "cd" * 32, "cd" * 32):
+        folder = tmp_path / str(len(keys))
+        folder.mkdir()
+        (folder / "backbone.json").write_text(json.dumps({"sha256": sha}))
+        keys.append(model_key(pair, HParams(backbone=str(folder))))
+    assert base not in keys and keys[0] != keys[1]
+    assert model_key(pair, HParams(backbone="none")) == model_key(pair, HParams(backbone="none")) != base
+
+
+def test_a_backbone_folder_without_a_backbone_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="training_backbone must be builtin, none, or a folder holding"):
+        HParams(backbone=str(tmp_path))
 
 
 def test_training_options_do_not_invalidate_screenshots():
