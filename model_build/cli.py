@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     pre.add_argument("--out", type=Path, default=Path("model_build/backbone"))
     pre.add_argument("--icons", type=int, default=None, help="how many icons to pretrain on")
     pre.add_argument("--epochs", type=int, help="passes over the samples (default: pretrain.PRETRAIN_HPARAMS)")
+    pre.add_argument("--until", type=int, help="stop after this epoch (the run goes on from there when started again)")
     pre.add_argument("--cache", type=Path, default=Path(".cache/pretrain"), help="keep (and reuse) the screenshots here")
     pre.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     args = parser.parse_args(argv)
@@ -92,7 +93,7 @@ def _pretrain(args) -> int:
     logging.getLogger("tensorflow").setLevel(logging.WARNING)  # (its INFO lines: "Sharding callback duration")
     hp = dataclasses.replace(PRETRAIN_HPARAMS, epochs=args.epochs or PRETRAIN_HPARAMS.epochs)
     meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS, hp=hp,
-                    browser_path=args.browser, cache_dir=args.cache)
+                    browser_path=args.browser, cache_dir=args.cache, until=args.until)
     print(json.dumps(meta, indent=1))
     return 0
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 BACKBONES = ("builtin", "none")  # or a folder that `iconsearch-model pretrain --out` wrote
 MIN_CELL_PX = 24
+# Automatic head epochs x classes. On the cosine backbone, example_site's real-world exact
+# top-1 (831 icons): 85.7 % after 4 epochs, 87.2 % after 12, 87.4 % after 24.
+HEAD_PASSES = 12_000
 
 
 @dataclass(frozen=True)
@@ -18,9 +21,9 @@ class HParams:
     # "none": train the whole network from scratch on this icon set (slow, no pretraining);
     # else a folder holding another pretrained backbone (backbone.json and backbone.npz).
     backbone: str = "builtin"
-    epochs: int | None = None  # None: 4 for a head on the backbone, 8 from scratch
-    finetune_epochs: int = 8  # then the whole network (trunk included), with the backbone
-    settle_epochs: int = 16  # then the head alone again, on the fine-tuned trunk (0: none)
+    epochs: int | None = None  # the head's, or from scratch; None: automatic (``schedule``)
+    finetune_epochs: int | None = None  # then the whole network (trunk included), with the backbone; None: 0
+    settle_epochs: int | None = None  # then the head alone again, on the fine-tuned trunk; None: as many as the head's
     finetune_learning_rate: float = 2e-3
     batch_size: int = 128
     learning_rate: float = 3e-3
@@ -51,11 +54,17 @@ class HParams:
             if not ok(getattr(self, name)):
                 raise ValueError(f"training_{name} must be {bounds}, not {getattr(self, name)!r}")
 
-    @property
-    def train_epochs(self) -> int:
-        if self.epochs is not None:
-            return self.epochs
-        return 4 if self.backbone != "none" else 8
+    def schedule(self, classes: int) -> tuple[int, int, int]:
+        """Epochs ``(head or from scratch, fine-tuning, settle)`` for ``classes`` classes. On a
+        backbone, automatically: the head alone, ``HEAD_PASSES / classes`` epochs (12 for up
+        to 1,000 icons, 4 for 3,000, 1 from 12,000: an epoch's cost grows with samples x
+        classes), no fine-tuning; after fine-tuning, the head settles as long as it first trained."""
+        if self.backbone == "none":
+            return (8 if self.epochs is None else self.epochs), 0, 0
+        head = self.epochs if self.epochs is not None else max(1, min(12, round(HEAD_PASSES / max(1, classes))))
+        finetune = self.finetune_epochs or 0
+        settle = self.settle_epochs if self.settle_epochs is not None else (head if finetune else 0)
+        return head, finetune, settle
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -32,7 +32,7 @@ from .store import ModelStore, digest, samples_record
 log = logging.getLogger(LOGGER_NAME)
 
 PRETRAIN_HPARAMS = HParams(samples_per_icon=16, sketches_per_icon=0, epochs=16, backbone="none", validation_fraction=0.02,
-                           learning_rate=3e-3, batch_size=256)
+                           learning_rate=3e-3, batch_size=256, finetune_epochs=8)  # (finetune: unused, names the run)
 # The cosine head's loss (cosine_loss): logits are SCALE x cosine; the true class's cosine is
 # lowered by MARGIN. A scale near sqrt(2) ln(classes - 1) (AdaCos) for ~47,000 classes.
 RECIPE = {"head": "cosine", "scale": 16.0, "margin": 0.1}
@@ -72,12 +72,14 @@ def choose(icons: list[Icon], count: int, seed: int) -> list[Icon]:
 
 def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DEFAULT_ICONS,
              hp: HParams = PRETRAIN_HPARAMS, browser_path: str | None = None,
-             cache_dir: Path = Path(".cache/pretrain")) -> dict:
+             cache_dir: Path = Path(".cache/pretrain"), until: int | None = None) -> dict:
     """The screenshots are kept in ``cache_dir`` (a model store), and so is a checkpoint after
     every epoch (``checkpoints/<run>/``): a run that is stopped (Ctrl-C, a machine handed back)
     goes on from its last epoch when started again with the same arguments. Each epoch also
     leaves the backbone as it stands in ``checkpoints/<run>/backbone/`` (for
-    ``benchmarks/backbone_probe.py``); ``out_dir`` gets the final one."""
+    ``benchmarks/backbone_probe.py``); ``out_dir`` gets the final one, or with ``until``, the
+    one after that epoch of the same run (its learning rate still on the whole run's schedule:
+    the same weights as the run's, which a later start takes on to the end)."""
     start = time.monotonic()
     everything, sets = load_sets(sets_file, node_modules)
     icons = choose(everything, count, hp.seed)
@@ -87,23 +89,27 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     run = cache_dir / "checkpoints" / digest({"icons": [[i.id, i.digest] for i in icons], "arch": arch.to_dict(),
                                                "hparams": {k: hparams[k] for k in RUN_FIELDS}, "recipe": RECIPE})
     x, y = ModelStore(cache_dir).samples(icons, hp, browser_path)
-    result = fit_resumable(x, y, len(icons), hp, arch, run)
-    meta = {
-        "sets": sets, "icons": len(icons), "samples": int(len(x)), "hparams": hp.to_dict(), "recipe": RECIPE,
-        "samples_code": samples_record(icons, hp)["code"], "preprocess": PREPROCESS_VERSION,
+    meta = {"sets": sets, "icons": len(icons), "samples": int(len(x)), "hparams": hp.to_dict(), "recipe": RECIPE,
+            "samples_code": samples_record(icons, hp)["code"], "preprocess": PREPROCESS_VERSION, "run": run.name}
+    result = fit_resumable(x, y, len(icons), hp, arch, run, meta, until)
+    meta.update({
         "val_accuracy": round(result["val_accuracy"], 4), "val_top5": round(result["val_top5"], 4),
-        "epochs_log": result["log"], "seconds": round(result["seconds"] + time.monotonic() - start - result["this_run"]),
-    }
+        "epochs_done": len(result["log"]), "epochs_log": result["log"],
+        "seconds": round(result["seconds"] + time.monotonic() - start - result["this_run"]),
+    })
     save(out_dir, arch, *result["weights"], meta)
-    log.info("backbone saved in %s: validation top-1 %.2f%% over %d icons", out_dir,
-             100 * result["val_accuracy"], len(icons))
+    log.info("backbone saved in %s (epoch %d of %d): validation top-1 %.2f%% over %d icons", out_dir,
+             len(result["log"]), hp.schedule(len(icons))[0], 100 * result["val_accuracy"], len(icons))
     return meta
 
 
-def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch: Arch, run: Path) -> dict:
+def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch: Arch, run: Path,
+                  meta: dict | None = None, until: int | None = None) -> dict:
     """Trains trunk and cosine head from scratch, one epoch at a time, each epoch's order seeded
     by its number (a resumed run sees the same batches as one that never stopped); after each
-    epoch the weights, the optimizer's state and the log are checkpointed atomically."""
+    epoch the weights, the optimizer's state and the log are checkpointed atomically, and the
+    backbone is saved in ``run/backbone`` with ``meta`` and the log. ``until``: stop after that
+    epoch."""
     from .network import copy_weights, cosine_head, trunk
     from .train import batches, import_tf, ranked, split
 
@@ -114,8 +120,9 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     inp = keras.Input(trunk_model.input_shape[1:], name="ink")
     model = keras.Model(inp, head_model(trunk_model(inp)))
     train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
+    epochs = hp.schedule(classes)[0]
     steps = int(np.ceil(len(train_idx) / hp.batch_size))
-    optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps * hp.train_epochs))
+    optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps * epochs))
     model.compile(optimizer=optimizer, loss=cosine_loss(tf, classes))
     done = tf.Variable(0, dtype=tf.int64)
     checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, done=done)
@@ -128,9 +135,9 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
             record = json.loads(record_file.read_text())
             record["log"] = [e for e in record["log"] if e["epoch"] <= int(done.numpy())]
             record["seconds"] = float(sum(e["seconds"] for e in record["log"]))
-        log.info("resuming pretraining after epoch %d of %d (%s)", int(done.numpy()), hp.train_epochs, run)
+        log.info("resuming pretraining after epoch %d of %d (%s)", int(done.numpy()), epochs, run)
     log.info("pretraining: %s samples (%s held out), %d classes, %d epochs, %s parameters", f"{len(train_idx):,}",
-             f"{len(val_idx):,}", classes, hp.train_epochs, f"{model.count_params():,}")
+             f"{len(val_idx):,}", classes, epochs, f"{model.count_params():,}")
     began = time.monotonic()
     export = trunk(keras, arch)
 
@@ -138,7 +145,11 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
         copy_weights(trunk_model.get_weights(), export)
         return export.get_weights(), head_model.get_layer("embedding").get_weights()
 
-    for epoch in range(int(done.numpy()), hp.train_epochs):
+    last = epochs if until is None else min(until, epochs)
+    if int(done.numpy()) > last:
+        log.warning("the run is past epoch %d already: its weights after epoch %d are the ones kept", last,
+                    int(done.numpy()))
+    for epoch in range(int(done.numpy()), last):
         t = time.monotonic()
         order = train_idx[np.random.default_rng([hp.seed, 7, epoch]).permutation(len(train_idx))]
         loss = model.fit(batches(tf, x, y, order, hp.batch_size), epochs=1, verbose=0).history["loss"][-1]
@@ -149,14 +160,14 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
         record["log"].append({"epoch": epoch + 1, "loss": round(float(loss), 4), "val_top1": round(val_acc, 4),
                               "val_top5": round(val_top5, 4), "seconds": round(seconds)})
         record["seconds"] += seconds
-        save(run / "backbone", arch, *weights(), {"partial": True, "recipe": RECIPE, **record})
+        save(run / "backbone", arch, *weights(), {**(meta or {}), "partial": epoch + 1 < epochs, "recipe": RECIPE, **record})
         _write_json(record_file, record)  # then the checkpoint: a resumed run drops what ran ahead of it
         manager.save()
         log.info("epoch %d/%d: loss %.3f, validation top-1 %.2f%%, top-5 %.2f%% (%.0f s; %.0f s left)", epoch + 1,
-                 hp.train_epochs, loss, 100 * val_acc, 100 * val_top5, seconds,
-                 seconds * (hp.train_epochs - epoch - 1))
-    last = record["log"][-1]
-    return {"weights": weights(), "val_accuracy": last["val_top1"], "val_top5": last["val_top5"],
+                 epochs, loss, 100 * val_acc, 100 * val_top5, seconds,
+                 seconds * (epochs - epoch - 1))
+    final = record["log"][-1]
+    return {"weights": weights(), "val_accuracy": final["val_top1"], "val_top5": final["val_top5"],
             "log": record["log"], "seconds": record["seconds"], "this_run": time.monotonic() - began}
 
 

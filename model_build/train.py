@@ -123,32 +123,33 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # optimizer and BatchNorm's moving statistics to settle.
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
     fit_idx = np.tile(train_idx, reps)
+    epochs, finetune_epochs, settle_epochs = hp.schedule(classes)
     log.info("training %s: %s samples (%s held out), %d classes%s, %d epochs, %s parameters",
              ("the last model's head again, on its own trunk" if start else "the head on the pretrained backbone")
              if backbone else "from scratch",
              f"{len(train_idx):,}", f"{len(val_idx):,}", classes,
-             f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", hp.train_epochs,
+             f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", epochs,
              f"{fit_model.count_params():,}")
     fit = functools.partial(_fit, tf, keras, labels=labels, fit_idx=fit_idx, val_idx=val_idx,
                             sizes=(classes, n_names) if n_names else (classes,), hp=hp)
-    history = fit(fit_model, inputs, hp.learning_rate, hp.train_epochs)
+    history = fit(fit_model, inputs, hp.learning_rate, epochs)
     model = classifier(keras, trunk_model, head_model)
-    if backbone and hp.finetune_epochs and not start:
+    if backbone and finetune_epochs and not start:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
-        log.info("fine-tuning the whole network: %d epochs", hp.finetune_epochs)
+        log.info("fine-tuning the whole network: %d epochs", finetune_epochs)
         # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
-        history = fit(model, x, hp.finetune_learning_rate, hp.finetune_epochs, top5=False, validate=False)
+        history = fit(model, x, hp.finetune_learning_rate, finetune_epochs, top5=False, validate=False)
         fit_model, inputs = model, x
-        if hp.settle_epochs:
+        if settle_epochs:
             # Then the head alone once more, on the fine-tuned trunk's features: the fine-tuning's
             # last, smallest steps leave the classifier short of what the trunk now tells apart
             # (example_site's real-world benchmark, exact top-1: 84.4 % without, 85.6 % after 4
             # epochs, 86.7 % after 16, 86.8 % after 32; TwoTone 63 -> 69 %). Epochs here cost ~5 s.
             trunk_model.trainable = False
             fit_model, inputs = head_model, features(tf, trunk_model, x)
-            log.info("the head again, on the fine-tuned trunk: %d epochs", hp.settle_epochs)
-            history = fit(head_model, inputs, hp.learning_rate, hp.settle_epochs)
+            log.info("the head again, on the fine-tuned trunk: %d epochs", settle_epochs)
+            history = fit(head_model, inputs, hp.learning_rate, settle_epochs)
     shots, drawn = val_idx[~sketch[val_idx]], val_idx[sketch[val_idx]]
     truth = y[shots]
     pred, top5 = ranked(fit_model, batches(tf, inputs, y, shots, 1024), min(5, classes))
@@ -170,7 +171,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     train_acc = next(v[-1] for k, v in history.history.items() if k.endswith("accuracy") and not k.startswith("val_"))
     state = {"trunk": trunk_model.get_weights(),
              "head": {layer.name: layer.get_weights() for layer in head_model.layers if layer.weights}}
-    return TrainResult(model, float(train_acc), val_acc, val_top5, hp.train_epochs,
+    return TrainResult(model, float(train_acc), val_acc, val_top5, epochs,
                        len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state)
 
 

@@ -76,8 +76,8 @@ def test_pretrain_save_load_and_train_a_head(tmp_path):
         shutil.copy(ANTD / "outlined" / f"{name}.svg", site_icons / "outlined" / f"{name}.svg")
     icons, _ = scan_svg_folder(site_icons)
     # That backbone by its folder (`training_backbone: <folder>`): a cosine head, begun from the
-    # classes' mean embeddings.
-    model = ModelStore(tmp_path / "store").model(icons, HParams(samples_per_icon=20, epochs=10,
+    # classes' mean embeddings (fine-tuned too: 2 epochs on 30 icons are too weak to use frozen).
+    model = ModelStore(tmp_path / "store").model(icons, HParams(samples_per_icon=20, epochs=10, finetune_epochs=4,
                                                                 backbone=str(tmp_path / "bb")))
     manifest = model.manifest
     assert manifest["backbone"] == bb.digest and bb.meta["recipe"]["head"] == "cosine"
@@ -116,8 +116,13 @@ def test_pretraining_resumes_from_its_last_epoch(tmp_path, monkeypatch, caplog):
     assert [e["epoch"] for e in first_epoch] == [1]
     monkeypatch.setattr(pretrain, "save", real_save)
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.iconsearch")
+    # `--until 2`: epoch 2 of the same run, its backbone recorded with what made it.
+    half = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run", {"icons": classes}, until=2)
+    assert [e["epoch"] for e in half["log"]] == [1, 2]
+    record = json.loads((tmp_path / "run" / "backbone" / "backbone.json").read_text())
+    assert record["icons"] == classes and record["partial"] is True and record["recipe"]["head"] == "cosine"
     done = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")
-    assert "resuming pretraining after epoch 1 of 3" in caplog.text
+    assert "resuming pretraining after epoch 1 of 3" in caplog.text and "after epoch 2 of 3" in caplog.text
     assert [e["epoch"] for e in done["log"]] == [1, 2, 3] and done["log"][0] == first_epoch[0]
     assert done["log"][-1]["loss"] < done["log"][0]["loss"]
     again = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")

@@ -112,3 +112,36 @@ def test_prototypes_are_each_classs_mean_look_centred_and_of_unit_length():
     want = unit - unit.mean(axis=0)
     np.testing.assert_allclose(got, want / np.linalg.norm(want, axis=1, keepdims=True), atol=2e-3)
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1, atol=1e-5)
+
+
+def test_the_epochs_follow_the_set_size_unless_set():
+    from model_build.hparams import HParams
+
+    assert HParams().schedule(831) == (12, 0, 0)  # a head alone: ~12,000 class-epochs
+    assert HParams().schedule(3000) == (4, 0, 0) and HParams().schedule(14342) == (1, 0, 0)
+    assert HParams(finetune_epochs=2).schedule(831) == (12, 2, 12)  # settles as long as it first trained
+    assert HParams(epochs=3, finetune_epochs=1, settle_epochs=0).schedule(10) == (3, 1, 0)
+    assert HParams(backbone="none").schedule(5) == (8, 0, 0)
+
+
+def test_a_cosine_head_starts_from_each_classs_mean_direction():
+    """Before any training step, the cosine head already sorts samples by class (features in
+    clusters through a random embedding); its probabilities are a softmax (rows sum to 1)."""
+    from model_build.network import head
+    from model_build.train import _start_cosine
+
+    _, keras = import_tf()
+    arch = Arch()
+    rng = np.random.default_rng(4)
+    classes, per = 6, 40
+    centres = rng.normal(size=(classes, arch.features)).astype(np.float32)
+    y = np.repeat(np.arange(classes), per).astype(np.int32)
+    feats = (centres[y] + 0.3 * rng.normal(size=(len(y), arch.features))).astype(np.float16)
+    y[::per] = -1  # a sketch (the other output's sample): no class's mean
+    model = head(keras, arch, classes, (0.1, 0.05), cosine=16.0)
+    before = model.predict(feats.astype(np.float32), verbose=0).argmax(1)
+    _start_cosine(model, feats, y, np.arange(len(y)), np.ones(classes, bool))
+    probs = model.predict(feats.astype(np.float32), verbose=0)
+    np.testing.assert_allclose(probs.sum(1), 1, rtol=1e-5)
+    labelled = y >= 0
+    assert (probs.argmax(1)[labelled] == y[labelled]).mean() > 0.95 > (before[labelled] == y[labelled]).mean()
