@@ -49,7 +49,8 @@ class IconsearchConfig(Config):
     # find little).
     training_sketches_per_icon = opt.Type(int, default=_DEFAULTS.sketches_per_icon)
     # Epochs of the head on the backbone (or of the whole network from scratch); unset: 12 for
-    # up to 1,000 icons, fewer for more (4 for 3,000, 1 from 12,000), 8 from scratch.
+    # up to 1,000 icons, fewer for more (4 for 3,000, 1 from 12,000), a third of that to re-fit
+    # a cached model (`incremental`), 8 from scratch.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
     # the whole network trained from scratch on this icon set (slow); or a folder (relative to

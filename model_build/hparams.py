@@ -54,14 +54,16 @@ class HParams:
             if not ok(getattr(self, name)):
                 raise ValueError(f"training_{name} must be {bounds}, not {getattr(self, name)!r}")
 
-    def schedule(self, classes: int) -> tuple[int, int, int]:
+    def schedule(self, classes: int, refit: bool = False) -> tuple[int, int, int]:
         """Epochs ``(head or from scratch, fine-tuning, settle)`` for ``classes`` classes. On a
         backbone, automatically: the head alone, ``HEAD_PASSES / classes`` epochs (12 for up
         to 1,000 icons, 4 for 3,000, 1 from 12,000: an epoch's cost grows with samples x
-        classes), no fine-tuning; after fine-tuning, the head settles as long as it first trained."""
+        classes), a third of that to ``refit`` a head that was trained already, no fine-tuning;
+        after fine-tuning, the head settles as long as it first trained."""
         if self.backbone == "none":
             return (8 if self.epochs is None else self.epochs), 0, 0
-        head = self.epochs if self.epochs is not None else max(1, min(12, round(HEAD_PASSES / max(1, classes))))
+        head = self.epochs if self.epochs is not None else \
+            max(1, round(min(12, HEAD_PASSES / max(1, classes)) / (3 if refit else 1)))
         finetune = self.finetune_epochs or 0
         settle = self.settle_epochs if self.settle_epochs is not None else (head if finetune else 0)
         return head, finetune, settle

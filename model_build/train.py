@@ -123,7 +123,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # optimizer and BatchNorm's moving statistics to settle.
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
     fit_idx = np.tile(train_idx, reps)
-    epochs, finetune_epochs, settle_epochs = hp.schedule(classes)
+    epochs, finetune_epochs, settle_epochs = hp.schedule(classes, refit=start is not None)
     log.info("training %s: %s samples (%s held out), %d classes%s, %d epochs, %s parameters",
              ("the last model's head again, on its own trunk" if start else "the head on the pretrained backbone")
              if backbone else "from scratch",

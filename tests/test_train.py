@@ -122,6 +122,7 @@ def test_the_epochs_follow_the_set_size_unless_set():
     assert HParams(finetune_epochs=2).schedule(831) == (12, 2, 12)  # settles as long as it first trained
     assert HParams(epochs=3, finetune_epochs=1, settle_epochs=0).schedule(10) == (3, 1, 0)
     assert HParams(backbone="none").schedule(5) == (8, 0, 0)
+    assert HParams().schedule(831, refit=True)[0] == 4 and HParams(epochs=6).schedule(831, refit=True)[0] == 6
 
 
 def test_a_cosine_head_starts_from_each_classs_mean_direction():
