@@ -10,12 +10,15 @@ MIN_CELL_PX = 24
 # Automatic head epochs x classes. On the cosine backbone, example_site's real-world exact
 # top-1 (831 icons): 85.7 % after 4 epochs, 87.2 % after 12, 87.4 % after 24.
 HEAD_PASSES = 12_000
+# Automatic screenshots: 80 per icon up to 1,000 icons, then SAMPLE_BUDGET in all, at least
+# MIN_SAMPLES per icon (a frozen backbone's head needs a class's look, not thousands of views).
+SAMPLE_BUDGET, MAX_SAMPLES, MIN_SAMPLES = 80_000, 80, 24
 
 
 @dataclass(frozen=True)
 class HParams:
     image_size: int = 32  # the model's input: S x S ink map
-    samples_per_icon: int = 80
+    samples_per_icon: int | None = None  # labelled screenshots per icon; None: automatic (``shots``)
     sketches_per_icon: int = 10  # hand-drawn-looking samples too (search by sketch); 0: none
     # "builtin": train only a head on the pretrained backbone shipped in the package (fast);
     # "none": train the whole network from scratch on this icon set (slow, no pretraining);
@@ -53,6 +56,12 @@ class HParams:
                                  ("validation_fraction", lambda v: 0 < v < 1, "between 0 and 1")):
             if not ok(getattr(self, name)):
                 raise ValueError(f"training_{name} must be {bounds}, not {getattr(self, name)!r}")
+
+    def shots(self, icons: int) -> int:
+        """Labelled screenshots per icon for a set of ``icons``."""
+        if self.samples_per_icon is not None:
+            return self.samples_per_icon
+        return max(MIN_SAMPLES, min(MAX_SAMPLES, round(SAMPLE_BUDGET / max(1, icons))))
 
     def schedule(self, classes: int, refit: bool = False) -> tuple[int, int, int]:
         """Epochs ``(head or from scratch, fine-tuning, settle)`` for ``classes`` classes. On a

@@ -246,7 +246,7 @@ def capture(icons: list[Icon], hp: HParams, browser_path: str | None = None, *,
     from concurrent.futures import ThreadPoolExecutor
 
     per_sheet = hp.grid * hp.grid
-    sheets = sheet_labels(len(icons), hp.samples_per_icon, per_sheet, hp.seed, hp.sketches_per_icon,
+    sheets = sheet_labels(len(icons), hp.shots(len(icons)), per_sheet, hp.seed, hp.sketches_per_icon,
                           sketch_sources(icons))
     total = len(sheets) * per_sheet
     xs: list[np.ndarray] = [None] * len(sheets)  # per sheet: its crops' views, then the leading views

@@ -114,9 +114,11 @@ def test_prototypes_are_each_classs_mean_look_centred_and_of_unit_length():
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1, atol=1e-5)
 
 
-def test_the_epochs_follow_the_set_size_unless_set():
+def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
     from model_build.hparams import HParams
 
+    assert [HParams().shots(n) for n in (5, 831, 2806, 14342)] == [80, 80, 29, 24]
+    assert HParams(samples_per_icon=7).shots(14342) == 7
     assert HParams().schedule(831) == (12, 0, 0)  # a head alone: ~12,000 class-epochs
     assert HParams().schedule(3000) == (4, 0, 0) and HParams().schedule(14342) == (1, 0, 0)
     assert HParams(finetune_epochs=2).schedule(831) == (12, 2, 12)  # settles as long as it first trained
