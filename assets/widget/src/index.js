@@ -6,6 +6,7 @@ import { toImageData, QueryError } from './image.js';
 import { mountUI, LANGUAGES } from './ui.js';
 import { layerMaps, misfit } from './variants.js';
 import { normalizeSketch } from './sketch.js';
+import { topK } from './rank.js';
 
 const scriptUrl = import.meta.url;
 
@@ -111,7 +112,7 @@ function createApi() {
     const perName = new Float32Array(families.length);
     families.forEach((fam, n) => fam.forEach((c) => { perName[n] += classScores[c]; }));
     if (nameScores) perName.forEach((s, n) => { perName[n] = SKETCH_MIX * (nameScores[n] ?? 0) + (1 - SKETCH_MIX) * s; });
-    const order = Array.from(perName.keys()).sort((a, b) => perName[b] - perName[a]).slice(0, k);
+    const order = topK(perName, k);
     return order.map((n) => {
       const [first, ...others] = families[n];
       const m = match(first, perName[n]);
@@ -253,7 +254,7 @@ function createApi() {
       });
       if (sketch) return byName(scores, names, k);
       await weighVariants(scores, views[0]);
-      const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, k);
+      const order = topK(scores, k);
       return order.map((c) => match(c, scores[c]));
     },
     /** The widget's strings, by language code. */
