@@ -119,8 +119,9 @@ def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
 
     assert [HParams().shots(n) for n in (5, 831, 2806, 14342)] == [80, 80, 29, 24]
     assert HParams(samples_per_icon=7).shots(14342) == 7
-    assert HParams().schedule(831) == (12, 0, 0)  # a head alone: ~12,000 class-epochs
-    assert HParams().schedule(3000) == (4, 0, 0) and HParams().schedule(14342) == (1, 0, 0)
+    assert HParams().schedule(831) == (12, 1, 12)  # ~12,000 class-epochs of the head; one of fine-tuning
+    assert HParams().schedule(3000) == (4, 0, 0) and HParams().schedule(14342) == (1, 0, 0)  # a head alone
+    assert HParams(finetune_epochs=0).schedule(831) == (12, 0, 0)
     assert HParams(finetune_epochs=2).schedule(831) == (12, 2, 12)  # settles as long as it first trained
     assert HParams(epochs=3, finetune_epochs=1, settle_epochs=0).schedule(10) == (3, 1, 0)
     assert HParams(backbone="none").schedule(5) == (8, 0, 0)
