@@ -130,7 +130,9 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     record_file = run / "log.json"
     record = {"log": [], "seconds": 0.0}
     if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+        # (expect_partial: the optimizer's slots are restored on its first step; a run that trains
+        # no further, `--until` an epoch done, would print a warning for each of them at exit.)
+        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched().expect_partial()
         if record_file.exists():  # (written before each checkpoint: it may hold one epoch more)
             record = json.loads(record_file.read_text())
             record["log"] = [e for e in record["log"] if e["epoch"] <= int(done.numpy())]
