@@ -114,13 +114,14 @@ def evaluate(site, folder: Path, top: int = 5, browser_path: str | None = None) 
 
     from model_build.browser import launch
     from model_build.localweb import search_images, serve
+    from model_build.pipeline import index_ids
     from model_build.resources import widget_bundle_dir
 
     from .injection import SITE_DIR, copy_site_files, head_tags, widget_html
 
     shots = shots_of(folder)
     model = site.model
-    known = {i["id"] for i in json.loads((model.folder / model.manifest["index"]).read_text())["icons"]}
+    known = set(index_ids(json.loads((model.folder / model.manifest["index"]).read_text())))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         copy_site_files(widget_bundle_dir(), model.folder, model.manifest, root, site.snippets)

@@ -14,12 +14,12 @@ from pathlib import Path
 from model_build import LOGGER_NAME
 from model_build.icons import IconSetError
 from model_build.lookalikes import report
-from model_build.pipeline import read_index
+from model_build.pipeline import index_ids, read_index
 from model_build.sources import Source, parse_sources, scan_sources
 from model_build.store import ModelStore, StoredModel
 
 from .config import IconsearchConfig
-from .injection import snippets_json
+from .injection import Snippets, snippet_files
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -31,7 +31,7 @@ class OptionError(Exception):
 @dataclasses.dataclass(frozen=True)
 class SiteModel:
     model: StoredModel
-    snippets: tuple[str, bytes] | None  # (file name, bytes): not part of the model, never retrains
+    snippets: Snippets | None  # not part of the model: a new template never retrains
 
 
 def read_options(cfg: IconsearchConfig, root: Path | None = None):
@@ -73,5 +73,5 @@ def site_model(cfg: IconsearchConfig, root: Path, sources: list[Source] | None =
         raise OptionError(f"option `icons`: no usable SVG files in {where}; add some *.svg files or point "
                           "`icons` at another folder")
     model = ModelStore(root / cfg.cache_dir).model(icons, cfg.hparams(root), limits, cfg.browser_path, cfg.incremental)
-    gone = {entry["id"] for entry in model.skipped}
-    return SiteModel(model, snippets_json([i for i in icons if i.id not in gone]))
+    index = json.loads((model.folder / model.manifest["index"]).read_text())
+    return SiteModel(model, snippet_files(icons, index_ids(index), index["svgs"]["chunk"]))

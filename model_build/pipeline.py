@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import LOGGER_NAME, __version__
+from . import LOGGER_NAME, __version__, compact
 from .arrays import read_arrays, write_arrays
 from .backbone import folder, load as load_backbone
 from .convert import content_hash, export_tfjs
@@ -214,12 +214,13 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
                  similar: list[list[int]] | None = None, names: list[list[int]] | None = None,
                  sketch_model: str | None = None) -> list[str]:
     """What the widget needs besides the model, written into ``out_dir``: the index
-    (``index-<hash>.json``: the icons' ids, which icons each output of the model stands for, in
-    output order, the input size, the drawings' files, the similar classes' file, the classes
-    of each name in the sketch head's output order, the sketch head's file), each class's neighbours (``similar-<hash>.json``, loaded when a reader
-    asks for similar icons) and the drawings, ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a
-    list of SVG strings): a page loads no drawing it does not show. Returns the file names:
-    the index, the neighbours, the drawings."""
+    (``index-<hash>.json``, format 3: the icons' ids, which icons each output of the model stands
+    for, in output order, the classes of each name in the sketch head's output order, all written
+    small (``compact.py``: the page loads them whole); the input size, the drawings' files, the
+    similar classes' file and the sketch head's file), each class's neighbours
+    (``similar-<hash>.json``, loaded when a reader asks for similar icons) and the drawings,
+    ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a list of SVG strings): a page loads no drawing
+    it does not show. Returns the file names: the index, the neighbours, the drawings."""
     chunks = []
     for start in range(0, len(icons), SVG_CHUNK):
         data = json.dumps([i.svg for i in icons[start:start + SVG_CHUNK]], separators=(",", ":")).encode()
@@ -227,24 +228,35 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
     near = json.dumps({"k": SIMILAR_K, "classes": similar or [[] for _ in groups]}, separators=(",", ":")).encode()
     near_name = f"similar-{content_hash(near)}.json"
     index = json.dumps({
-        "format": 2, "generator": f"mkdocs-iconsearch {__version__}",
+        "format": 3, "generator": f"mkdocs-iconsearch {__version__}",
         "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
-        "icons": [{"id": i.id} for i in icons], "classes": groups,
-        "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]},
-        "similar": near_name, "families": names if names is not None else [[c] for c in range(len(groups))],
+        "ids": compact.front_code([i.id for i in icons]), "twins": compact.twins(groups),
+        "kin": compact.kin(names) if names is not None else [],
+        "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]}, "similar": near_name,
         **({"sketch_model": sketch_model} if sketch_model else {}),
-    }, separators=(",", ":")).encode()
+    }, separators=(",", ":"), ensure_ascii=False).encode()
     files = [(f"index-{content_hash(index)}.json", index), (near_name, near), *chunks]
     for name, data in files:
         (out_dir / name).write_bytes(data)
     return [name for name, _ in files]
 
 
+def index_ids(index: dict) -> list[str]:
+    """The ids of a written index's icons, in the model's order."""
+    return compact.front_decode(index["ids"]) if "ids" in index else [i["id"] for i in index["icons"]]
+
+
 def read_index(folder: Path, name: str | None = None) -> dict:
-    """A written index (``name``, or the folder's only ``index-*.json``) with each icon's
-    ``svg`` filled in from its drawings' files: for benchmarks, tests and tools."""
+    """A written index (``name``, or the folder's only ``index-*.json``) with its lists in full:
+    ``icons`` (``{"id", "svg"}`` each, the drawings read from their files), ``classes`` and
+    ``families``: for the plugin's look-alikes, benchmarks, tests and tools."""
     path = folder / name if name else next(Path(folder).glob("index-*.json"))
     index = json.loads(path.read_text())
+    if index.get("format", 1) >= 3:
+        ids = index_ids(index)
+        index["icons"] = [{"id": id_} for id_ in ids]
+        index["classes"] = compact.classes_of(len(ids), index["twins"])
+        index["families"] = compact.families_of(len(index["classes"]), index["kin"])
     svgs = [svg for file in index.get("svgs", {}).get("files", []) for svg in json.loads((folder / file).read_text())]
     for icon, svg in zip(index["icons"], svgs):
         icon["svg"] = svg

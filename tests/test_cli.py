@@ -89,7 +89,7 @@ def test_iconsearch_model_build_trains_into_its_store_and_copies_the_files_out(t
     assert Path(manifest["cache_entry"]).parent == tmp_path / "store/models"
     for name in (manifest["model"], manifest["weights"], manifest["index"], *manifest["svgs"]):
         assert (tmp_path / "out" / name).read_bytes() == (Path(manifest["cache_entry"]) / name).read_bytes()
-    index = json.loads((tmp_path / "out" / manifest["index"]).read_text())
+    index = read_index(tmp_path / "out", manifest["index"])
     assert sorted(i["id"] for i in index["icons"]) == sorted(IDS)
     again = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert again.returncode == 0 and "using the cached model for 4 icons" in again.stderr

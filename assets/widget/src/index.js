@@ -7,6 +7,7 @@ import { mountUI, LANGUAGES } from './ui.js';
 import { layerMaps, misfit } from './variants.js';
 import { normalizeSketch } from './sketch.js';
 import { topK } from './rank.js';
+import { classesOf, familiesOf, frontDecode } from './compact.js';
 
 const scriptUrl = import.meta.url;
 
@@ -27,7 +28,8 @@ function config(el) {
     base,
     modelUrl: new URL(el?.dataset.model || 'model.json', base).href,
     indexUrl: new URL(el?.dataset.index || 'index.json', base).href,
-    snippetsUrl: el?.dataset.snippets ? new URL(el.dataset.snippets, base).href : null,
+    // The snippets' files, "*" for the number of the drawings' file whose icons they are.
+    snippets: el?.dataset.snippets || null,
   };
 }
 
@@ -58,8 +60,8 @@ function createApi() {
   let indexPromise = null;
   let enginePromise = null;
   let position = new Map(); // icon id -> its place in api.icons (and in the drawings' files)
-  let drawings = null; // {chunk, files, base}: icons [k * chunk, (k + 1) * chunk) are in files[k]
-  let chunks = new Map(); // k -> Promise of that file's loading
+  let drawings = null; // {chunk, files, base, snippets}: icons [k * chunk, (k + 1) * chunk) are in files[k]
+  let chunks = new Map(); // k -> Promise of that file's loading (and of its snippets' file)
   let families = []; // each name's classes (its variants), the outlined first: the sketch head's outputs
   let familyOf = []; // class -> its family (an entry of families)
   let classOf = []; // icon -> its class
@@ -95,6 +97,14 @@ function createApi() {
     return sketch ? normalizeSketch(data) : data;
   }
 
+  // The snippets of these classes' first icons, which their answers carry (in the drawings'
+  // files' company: the widget shows the answers' drawings next anyway). An answer whose file
+  // cannot be loaded goes without its snippet; the grid retries the file.
+  function loadSnippets(classes) {
+    if (!drawings?.snippets) return Promise.resolve();
+    return api.svgs(classes.map((c) => api.icons[api.classes[c][0]].id)).catch(() => {});
+  }
+
   // A class's answer: its first icon, the others that draw the same pixels as its twins.
   function match(c, score) {
     const [first, ...others] = api.classes[c].map((i) => api.icons[i]);
@@ -108,11 +118,12 @@ function createApi() {
   // variant (the others in `variants`). A name's score mixes the sketch head's (trained on
   // sketches of outlines) with the classifier's for its variants together (which knows line
   // icons drawn as lines, the way people draw them): each alone read fewer doodles.
-  function byName(classScores, nameScores, k) {
+  async function byName(classScores, nameScores, k) {
     const perName = new Float32Array(families.length);
     families.forEach((fam, n) => fam.forEach((c) => { perName[n] += classScores[c]; }));
     if (nameScores) perName.forEach((s, n) => { perName[n] = SKETCH_MIX * (nameScores[n] ?? 0) + (1 - SKETCH_MIX) * s; });
     const order = topK(perName, k);
+    await loadSnippets(order.map((n) => families[n][0]));
     return order.map((n) => {
       const [first, ...others] = families[n];
       const m = match(first, perName[n]);
@@ -133,23 +144,26 @@ function createApi() {
           return Promise.reject(new QueryError('This page has no icon model: the icon search works on the page '
             + 'with the search widget (or, in Material for MkDocs, on any page of the site).'));
         }
-        const { base, indexUrl, snippetsUrl } = config(el);
-        indexPromise = Promise.all([fetchJson(indexUrl), snippetsUrl ? fetchJson(snippetsUrl) : {}])
-          .then(([index, snippets]) => {
+        const { base, indexUrl, snippets } = config(el);
+        indexPromise = fetchJson(indexUrl)
+          .then((index) => {
             if (index.preprocess_version !== PREPROCESS_VERSION) {
               throw new Error('the model was built for another widget version: rebuild the site');
             }
             similarUrl = index.similar ? new URL(index.similar, base).href : null;
             neighbours = null;
-            api.icons = index.icons.map((icon) => ({
-              ...icon, name: icon.id.split('/').pop(), ...(snippets[icon.id] ? { snippet: snippets[icon.id] } : {}),
-            }));
+            // Format 3 writes its lists small (compact.js); formats 1 and 2 in full.
+            const ids = index.ids !== undefined ? frontDecode(index.ids) : index.icons.map((icon) => icon.id);
+            api.icons = ids.map((id) => ({ id, name: id.split('/').pop() }));
             position = new Map(api.icons.map((icon, i) => [icon.id, i]));
-            drawings = index.svgs ? { ...index.svgs, base } : null; // format 1 indexes carry each svg inline
+            // (format 1 indexes carry each svg inline)
+            drawings = index.svgs ? { ...index.svgs, base, snippets } : null;
+            if (!index.svgs) index.icons.forEach((icon, i) => { api.icons[i].svg = icon.svg; });
             chunks = new Map();
             // One model output per class; icons that draw the same pixels share a class.
-            api.classes = index.classes || api.icons.map((_, i) => [i]);
-            if (index.families) families = index.families;
+            api.classes = index.twins ? classesOf(ids.length, index.twins) : index.classes || api.icons.map((_, i) => [i]);
+            if (index.kin) families = familiesOf(api.classes.length, index.kin);
+            else if (index.families) families = index.families;
             else { // an index from before families
               const kin = new Map();
               api.classes.forEach((members, c) => {
@@ -170,7 +184,8 @@ function createApi() {
       }
       return indexPromise;
     },
-    /** The SVG of each icon id (loaded in chunks, once; each icon's `svg` is set too). */
+    /** The SVG of each icon id (loaded in chunks, once; each icon's `svg` is set too, and its
+     * `snippet` where the site has snippets). */
     async svgs(ids) {
       await api.loadIndex();
       const wanted = ids.map((id) => {
@@ -180,8 +195,14 @@ function createApi() {
       if (drawings) {
         const load = (k) => {
           if (!chunks.has(k)) {
-            const promise = fetchJson(new URL(drawings.files[k], drawings.base).href)
-              .then((svgs) => svgs.forEach((svg, j) => { api.icons[k * drawings.chunk + j].svg = svg; }));
+            const url = (name) => new URL(name, drawings.base).href;
+            const promise = Promise.all([fetchJson(url(drawings.files[k])),
+              drawings.snippets ? fetchJson(url(drawings.snippets.replace('*', k))) : []])
+              .then(([svgs, snippets]) => svgs.forEach((svg, j) => {
+                const icon = api.icons[k * drawings.chunk + j];
+                icon.svg = svg;
+                if (snippets[j]) icon.snippet = snippets[j];
+              }));
             promise.catch(() => chunks.delete(k));
             chunks.set(k, promise);
           }
@@ -227,9 +248,10 @@ function createApi() {
       }
       const { classes } = await neighbours;
       const row = classes[classOf[position.get(id)]] || [];
-      const out = [];
-      for (let j = 0; j + 1 < row.length && out.length < k; j += 2) out.push(match(row[j], row[j + 1] / 1000));
-      return out;
+      const found = [];
+      for (let j = 0; j + 1 < row.length && found.length < k; j += 2) found.push([row[j], row[j + 1] / 1000]);
+      await loadSnippets(found.map(([c]) => c));
+      return found.map(([c, score]) => match(c, score));
     },
     /** The best k matches for an image: [{id, name, score[, snippet, twins, variants]}].
      * ``{sketch: true}``: a drawing, matched by name: one answer per icon name (``variants``: the
@@ -255,6 +277,7 @@ function createApi() {
       if (sketch) return byName(scores, names, k);
       await weighVariants(scores, views[0]);
       const order = topK(scores, k);
+      await loadSnippets(order);
       return order.map((c) => match(c, scores[c]));
     },
     /** The widget's strings, by language code. */

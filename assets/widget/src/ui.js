@@ -295,6 +295,7 @@ export function mountUI(root, api) {
       api.svgs(batch.map((icon) => icon.id)).then(() => buttons.forEach((button, i) => {
         const img = button.querySelector('img');
         if (!img.src && batch[i].svg) img.src = svgSource(batch[i].svg);
+        button.title = batch[i].snippet || batch[i].id; // (the snippet comes in the drawing's company)
       }), (err) => setStatus(`${STRINGS.failed}: ${err.message}`, { error: true, retry: renderGrid }));
     }
     more.hidden = rendered >= shown.length;

@@ -1,0 +1,63 @@
+"""The index's lists, written small: a page of 14,342 icons loads them all, so every byte counts
+(assets/widget/src/compact.js reads them; tests/test_compact.py holds the two together).
+
+- ids, front-coded into one string, a line each: each line after the first starts with one
+  character, ``chr(48 + n)``, saying that its id shares its first ``n`` characters with the id
+  before it (n at most ``MAX_SHARED``). The ids of the four Material sets: 472 KB as the old list
+  of ``{"id": ...}``, 125 KB front-coded (a JSON list of the same strings: 154 KB).
+- classes (icons that draw the same pixels share one, in order of their first icon): only the
+  groups of two or more icons ("twins"); every other icon is a class of its own.
+- families (the classes of one name, in order of their first class): only those of two or more.
+"""
+
+from __future__ import annotations
+
+MAX_SHARED = 43  # up to chr(48 + 43), "[": printable, and JSON escapes none of them (it would "\\", 92)
+
+
+def front_code(ids: list[str]) -> str:
+    out, before = [], ""
+    for id_ in ids:
+        if "\n" in id_:
+            raise ValueError(f"the icon id {id_!r} has a line break in it: rename its file")
+        n = 0
+        limit = min(len(id_), len(before), MAX_SHARED)
+        while n < limit and id_[n] == before[n]:
+            n += 1
+        out.append(chr(48 + n) + id_[n:] if out else id_)
+        before = id_
+    return "\n".join(out)
+
+
+def front_decode(coded: str) -> list[str]:
+    ids: list[str] = []
+    for n, item in enumerate(coded.split("\n") if coded else []):
+        ids.append(item if n == 0 else ids[-1][:ord(item[0]) - 48] + item[1:])
+    return ids
+
+
+def twins(classes: list[list[int]]) -> list[list[int]]:
+    """``classes`` as only their groups of two or more; ``classes_of`` gives them back."""
+    small = [members for members in classes if len(members) > 1]
+    if classes_of(sum(len(m) for m in classes), small) != classes:
+        raise ValueError("the classes are not in order of their first icon: they cannot be written as twins")
+    return small
+
+
+def classes_of(icons: int, twins: list[list[int]]) -> list[list[int]]:
+    group = {members[0]: members for members in twins}
+    later = {i for members in twins for i in members[1:]}
+    return [group.get(i, [i]) for i in range(icons) if i not in later]
+
+
+def kin(families: list[list[int]]) -> list[list[int]]:
+    """``families`` as only those of two or more classes; ``families_of`` gives them back."""
+    small = [members for members in families if len(members) > 1]
+    if families_of(sum(len(m) for m in families), small) != families:
+        raise ValueError("the families are not in order of their first class: they cannot be written short")
+    return small
+
+
+def families_of(classes: int, kin: list[list[int]]) -> list[list[int]]:
+    of = {c: members for members in kin for c in members}
+    return [of.get(c, [c]) for c in range(classes) if c not in of or c == min(of[c])]
