@@ -207,7 +207,7 @@ def class_groups(icons: list[Icon]) -> list[list[int]]:
     return groups
 
 
-SVG_CHUNK = 256  # drawings per file: the grid fetches them as it shows their icons
+SVG_CHUNK = 128  # drawings (and snippets) per file: the grid fetches them as it shows their icons, 120 at a time
 
 
 def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_dir: Path,
