@@ -34,10 +34,34 @@ def write_arrays(path: Path, arrays) -> None:
         raise
 
 
-def read_arrays(path: Path, count: int) -> list[np.ndarray]:
-    """The ``count`` arrays of a ``write_arrays`` file; ``ValueError`` when it holds more or fewer."""
+def read_arrays(path: Path, count: int, mmap: bool = False) -> list[np.ndarray]:
+    """The ``count`` arrays of a ``write_arrays`` file; ``ValueError`` when it holds more or fewer.
+    ``mmap``: read-only views of the file (``np.memmap``), read from disk as they are used: a
+    cache entry's samples stay out of the process's own memory. (The file may be replaced or
+    deleted meanwhile: the views keep the old one.)"""
+    if not mmap:
+        with open(path, "rb") as fh:
+            arrays = [np.lib.format.read_array(fh, allow_pickle=False) for _ in range(count)]
+            if fh.read(1):
+                raise ValueError("it holds more arrays than expected")
+        return arrays
+    arrays, size = [], Path(path).stat().st_size
     with open(path, "rb") as fh:
-        arrays = [np.lib.format.read_array(fh, allow_pickle=False) for _ in range(count)]
+        for _ in range(count):
+            header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            version = np.lib.format.read_magic(fh)
+            if version not in header:
+                raise ValueError(f"it has an array of .npy format {version}")
+            shape, fortran, dtype = header[version](fh)
+            if dtype.hasobject:
+                raise ValueError("it holds objects")
+            start = fh.tell()
+            nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+            if start + nbytes > size:
+                raise ValueError("it is shorter than its arrays")
+            arrays.append(np.memmap(path, dtype, "r", start, shape, "F" if fortran else "C") if nbytes
+                          else np.empty(shape, dtype))
+            fh.seek(start + nbytes)
         if fh.read(1):
             raise ValueError("it holds more arrays than expected")
     return arrays

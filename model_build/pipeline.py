@@ -63,11 +63,12 @@ MAX_GENERATIONS = 8  # re-fits in a row on one trained trunk, at most; then a bu
 
 
 def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped: list[dict] = (),
-                start: Path | None = None) -> dict:
+                start: Path | None = None, scratch: Path | None = None) -> dict:
     """Train on ``samples`` (x, y) and export into ``out_dir``; returns the manifest (file names,
     sizes, metrics, the icons ``skipped`` before) also written as build.json. ``start``: the
     ``STATE`` folder of an earlier model of these icons, give or take a few, to re-fit
-    (``train.Start``); the new model's own goes into ``out_dir/STATE``."""
+    (``train.Start``); the new model's own goes into ``out_dir/STATE``. ``scratch``: a folder for
+    training's disk-backed arrays (``train.features``)."""
     from .train import train
 
     backbone = load_backbone(folder(hp.backbone)) if hp.backbone != "none" else None
@@ -86,7 +87,7 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
     begun, generation = read_state(start, icons, groups, names) if start and backbone else (None, -1)
     result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1), len(names),
-                   start=begun)
+                   start=begun, scratch=scratch)
     write_state(out_dir / STATE, result.state, icons, groups, names, generation + 1)
     ink = ("ink", [None, hp.image_size, hp.image_size, 1])
     if result.sketch_model is None:

@@ -222,9 +222,8 @@ class ModelStore:
             cached = self._cached_samples(path)
             if cached is not None:
                 return cached[:2]
-            samples = capture(icons, hp, browser_path)
-            self._save_samples(path, samples)
-            return samples
+            self._save_samples(path, capture(icons, hp, browser_path))
+            return load_samples(path)[:2]  # (from disk: the capture's copy goes)
 
     def get(self, key: str, quiet: bool = False) -> dict | None:
         """The manifest of a complete, undamaged entry, or None (a damaged one is logged, unless
@@ -276,11 +275,12 @@ class ModelStore:
             if not base:
                 icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
             self._save_samples(path, samples, worse)
+            samples = load_samples(path)[:2]  # (from disk: the capture's copy goes)
         skipped += worse
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
             try:
-                manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped,
+                manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped, scratch=self.root,
                                                 start=base.folder / pipeline.STATE if base else None)
                 manifest.update(key=key, versions=versions(), refit_key=refit_key(hp, limits), samples_file=path.name,
                                 refit_from=base.key if base else None)
@@ -425,9 +425,11 @@ def save_samples(path: Path, samples, skipped: list[dict] = ()) -> None:
     write_arrays(path, [x, y, np.frombuffer(json.dumps(list(skipped)).encode(), np.uint8)])
 
 
-def load_samples(path: Path):
-    """``(x, y, skipped)``; ``ValueError`` when the file is damaged (truncated, mismatched)."""
-    x, y, notes = read_arrays(path, 3)
+def load_samples(path: Path, mmap: bool = True):
+    """``(x, y, skipped)``; ``ValueError`` when the file is damaged (truncated, mismatched).
+    ``mmap``: x and y are read-only views of the file, read from disk as training uses them
+    (``arrays.read_arrays``): however many screenshots a set has, they are not held in memory."""
+    x, y, notes = read_arrays(path, 3, mmap)
     skipped = json.loads(notes.tobytes())
     if len(x) != len(y) or not isinstance(skipped, list):
         raise ValueError("its arrays do not match")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -77,14 +79,16 @@ def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None,
-          names: np.ndarray | None = None, name_count: int | None = None, start: Start | None = None) -> TrainResult:
+          names: np.ndarray | None = None, name_count: int | None = None, start: Start | None = None,
+          scratch: Path | None = None) -> TrainResult:
     """``x``: N x S x S uint8 ink maps, ``y``: N class indexes; ``backbone``: a
     ``backbone.Backbone`` to train only the head on, or None to train everything; ``names``:
     per sample, the name index of a sketch, -1 for a screenshot (whose ``y`` is its class; a
     sketch's ``y`` is -1). With sketches, the network has a second output, the sketch head
     (``network.head``) over ``name_count`` names (default: the largest name sketched); each
     output learns from its own samples only. ``start`` (with ``backbone``): re-fit that model's
-    head on its trunk's features, no fine-tuning: seconds where a full build takes minutes."""
+    head on its trunk's features, no fine-tuning: seconds where a full build takes minutes.
+    ``scratch``: where the features are kept on disk (``features``), else in memory."""
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
     began = time.monotonic()
@@ -111,7 +115,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
             head_model.get_layer("embedding").set_weights(backbone.embedding)
         # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink
         # maps as uint8, features as float16; TensorFlow never holds a copy of the set.
-        inputs, fit_model = features(tf, trunk_model, x), head_model
+        inputs, fit_model = features(tf, trunk_model, x, scratch=scratch), head_model
         if cosine:
             # Each class's weights start as its mean direction in the pretrained embedding (new
             # classes only, in a re-fit): the classifier is right before its first step.
@@ -147,7 +151,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
             # (example_site's real-world benchmark, exact top-1: 84.4 % without, 85.6 % after 4
             # epochs, 86.7 % after 16, 86.8 % after 32; TwoTone 63 -> 69 %). Epochs here cost ~5 s.
             trunk_model.trainable = False
-            fit_model, inputs = head_model, features(tf, trunk_model, x)
+            inputs = None  # (the first features' file goes before the second is written)
+            fit_model, inputs = head_model, features(tf, trunk_model, x, scratch=scratch)
             log.info("the head again, on the fine-tuned trunk: %d epochs", settle_epochs)
             history = fit(head_model, inputs, hp.learning_rate, settle_epochs)
     shots, drawn = val_idx[~sketch[val_idx]], val_idx[sketch[val_idx]]
@@ -344,11 +349,19 @@ def _masked_top_k(tf, keras, k: int, name: str):
     return MaskedTopK(name=name)
 
 
-def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048) -> np.ndarray:
+def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | None = None) -> np.ndarray:
     """The frozen trunk's output for every sample of ``x`` (uint8 ink maps), computed once
     (training then never runs it). Kept as float16: half the memory (6 GB as float32 for 14,342
-    icons), and the head reads them as float32."""
-    out = np.empty((len(x), trunk_model.output_shape[-1]), np.float16)
+    icons with 80 screenshots each), and the head reads them as float32. ``scratch``: a folder
+    for a disk-backed array (a nameless file: gone with the array, or with the process), written
+    a chunk at a time and read a batch at a time; else they are in memory."""
+    shape = (len(x), trunk_model.output_shape[-1])
+    if scratch is not None and len(x):
+        fh = tempfile.TemporaryFile(prefix=".features-", dir=scratch)
+        reserve(fh, int(np.prod(shape)) * 2)
+        out = np.memmap(fh, np.float16, "w+", shape=shape)
+    else:
+        out = np.empty(shape, np.float16)
     run = tf.function(lambda batch: trunk_model(batch, training=False), reduce_retracing=True, autograph=False)
     progress = Progress(log, "backbone features", len(x), " samples")
     i = 0
@@ -358,6 +371,18 @@ def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048) -> np.ndarray:
         progress.update(i)
     progress.finish()
     return out
+
+
+def reserve(fh, nbytes: int, block: int = 1 << 24) -> None:
+    """The disk space of a file about to be memory-mapped, taken now: a full disk is an OSError
+    (ENOSPC, which the cache names) here, where a write into the mapping would be a SIGBUS."""
+    if hasattr(os, "posix_fallocate"):
+        os.posix_fallocate(fh.fileno(), 0, nbytes)
+        return
+    zeros = bytes(min(block, nbytes))  # (macOS: no posix_fallocate)
+    for start in range(0, nbytes, block):
+        fh.write(zeros[:min(block, nbytes - start)])
+    fh.flush()
 
 
 def confusions(truth: np.ndarray, pred: np.ndarray, top: int = 20) -> list[tuple[int, int, int]]:

@@ -47,7 +47,7 @@ class Stages:
         y = np.array([label for n in range(len(icons)) for label in (n, n, n, -1 - n)], np.int32)
         return icons, worse, (x, y)
 
-    def build(self, icons, hp, out_dir, samples, skipped=(), start=None):
+    def build(self, icons, hp, out_dir, samples, skipped=(), start=None, scratch=None):
         x, y = samples
         icon = np.where(y < 0, -1 - y, y)
         # Every sample shows the icon its label names, and every icon has its 3 + 1 samples.

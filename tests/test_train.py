@@ -149,3 +149,38 @@ def test_a_cosine_head_starts_from_each_classs_mean_direction():
     np.testing.assert_allclose(probs.sum(1), 1, rtol=1e-5)
     labelled = y >= 0
     assert (probs.argmax(1)[labelled] == y[labelled]).mean() > 0.95 > (before[labelled] == y[labelled]).mean()
+
+
+def test_samples_and_features_stay_on_disk(tmp_path):
+    """A cache's samples are read as views of their file and the backbone's features are written
+    to a disk-backed array: training's own memory does not grow with the screenshots (numpy's
+    allocations, as tracemalloc sees them: 51 MB of samples and 102 MB of features here, and
+    the few chunks of samples in flight that the features are computed from)."""
+    import tracemalloc
+
+    from model_build.store import load_samples, save_samples
+
+    tf, keras = import_tf()
+    n, dims = 50_000, 1024
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (n, 32, 32), dtype=np.uint8)
+    save_samples(tmp_path / "s.samples", (x, np.arange(n, dtype=np.int32) % 7))
+    del x
+    inputs = keras.Input((32, 32, 1))
+    trunk_model = keras.Model(inputs, keras.layers.Dense(dims)(keras.layers.GlobalAveragePooling2D()(inputs)))
+
+    def traced(scratch):
+        tracemalloc.start()
+        try:
+            x, y, skipped = load_samples(tmp_path / "s.samples")
+            out = features(tf, trunk_model, x, scratch=scratch)
+            return x, y, skipped, out, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    x, y, skipped, on_disk, peak = traced(tmp_path)
+    assert isinstance(x, np.memmap) and isinstance(y, np.memmap) and skipped == []
+    assert isinstance(on_disk, np.memmap) and on_disk.shape == (n, dims) and not list(tmp_path.glob(".features-*"))
+    *_, in_memory, peak_in_memory = traced(None)
+    np.testing.assert_array_equal(on_disk, in_memory)
+    assert peak_in_memory > 100e6 and peak < 50e6, (peak / 1e6, peak_in_memory / 1e6)
