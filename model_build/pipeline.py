@@ -131,12 +131,18 @@ def write_state(folder: Path, state: dict, icons: list[Icon], groups: list[list[
         "trunk_arrays": len(state["trunk"]), "head_layers": layers}))
 
 
+def state_record(folder: Path) -> dict:
+    """A ``write_state`` folder's record (state.json): its icons as ``[id, digest]`` pairs, its
+    classes and names, its generation, how its arrays split."""
+    return json.loads((folder / "state.json").read_text())
+
+
 def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: list[list[int]]):
     """``(train.Start, generation)`` from a ``write_state`` folder, its outputs matched to these
     classes and names: a class by any of its icons (same id, same drawing) that the old one had."""
     from .train import Start
 
-    meta = json.loads((folder / "state.json").read_text())
+    meta = state_record(folder)
     old_class = {}
     for c, members in enumerate(meta["classes"]):
         for i in members:

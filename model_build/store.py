@@ -304,7 +304,7 @@ class ModelStore:
         one: an icon added, edited or removed), with its state and screenshots still here,
         fewer than ``MAX_GENERATIONS`` re-fits from a full build; the closest one, or None.
         Icons removed do not count: a re-fit only drops their columns."""
-        from .pipeline import MAX_GENERATIONS, STATE
+        from .pipeline import MAX_GENERATIONS, STATE, state_record
 
         want, now = refit_key(hp, limits), {(i.id, i.digest) for i in icons}
         best, best_change = None, None
@@ -315,7 +315,7 @@ class ModelStore:
             try:
                 if any(file_sha256(folder / STATE / n) != sha for n, sha in manifest["state"].items()):
                     continue
-                meta = json.loads((folder / STATE / "state.json").read_text())
+                meta = state_record(folder / STATE)
             except (OSError, ValueError):
                 continue
             before = {tuple(pair) for pair in meta["icons"]} | _capture_skipped(manifest)
@@ -335,7 +335,7 @@ class ModelStore:
         from .sample_page import sketch_of
 
         x0, y0, _ = load_samples(self.root / "samples" / base.manifest["samples_file"])
-        before = [tuple(pair) for pair in json.loads((base.folder / pipeline.STATE / "state.json").read_text())["icons"]]
+        before = [tuple(pair) for pair in pipeline.state_record(base.folder / pipeline.STATE)["icons"]]
         known, stalled = set(before), _capture_skipped(base.manifest)
         # An icon whose sheets stalled last time is skipped again, not drawn again (a minute's hang).
         worse = [e for e in base.manifest["skipped"] if (e["id"], e.get("digest")) in stalled
