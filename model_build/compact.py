@@ -38,10 +38,7 @@ def front_decode(coded: str) -> list[str]:
 
 def twins(classes: list[list[int]]) -> list[list[int]]:
     """``classes`` as only their groups of two or more; ``classes_of`` gives them back."""
-    small = [members for members in classes if len(members) > 1]
-    if classes_of(sum(len(m) for m in classes), small) != classes:
-        raise ValueError("the classes are not in order of their first icon: they cannot be written as twins")
-    return small
+    return _short(classes, classes_of, "the classes are not in order of their first icon")
 
 
 def classes_of(icons: int, twins: list[list[int]]) -> list[list[int]]:
@@ -52,12 +49,17 @@ def classes_of(icons: int, twins: list[list[int]]) -> list[list[int]]:
 
 def kin(families: list[list[int]]) -> list[list[int]]:
     """``families`` as only those of two or more classes; ``families_of`` gives them back."""
-    small = [members for members in families if len(members) > 1]
-    if families_of(sum(len(m) for m in families), small) != families:
-        raise ValueError("the families are not in order of their first class: they cannot be written short")
-    return small
+    return _short(families, families_of, "the families are not in order of their first class")
 
 
 def families_of(classes: int, kin: list[list[int]]) -> list[list[int]]:
     of = {c: members for members in kin for c in members}
     return [of.get(c, [c]) for c in range(classes) if c not in of or c == min(of[c])]
+
+
+def _short(groups: list[list[int]], expand, why: str) -> list[list[int]]:
+    """The groups of two or more, checked to give ``groups`` back through ``expand``."""
+    small = [members for members in groups if len(members) > 1]
+    if expand(sum(len(m) for m in groups), small) != groups:
+        raise ValueError(f"{why}: they cannot be written short")
+    return small

@@ -87,3 +87,13 @@ def static_server():
     yield start
     for server in servers:
         server.shutdown()
+
+
+def module_page(tmp_path_factory, static_server, *sources: str) -> str:
+    """An empty page beside copies of the widget's ``sources`` (assets/widget/src), which a
+    test imports in Chromium: the URL of its folder."""
+    root = tmp_path_factory.mktemp("module")
+    for name in sources:
+        shutil.copy(ROOT / "assets/widget/src" / name, root / name)
+    (root / "index.html").write_text("<!doctype html><body></body>")
+    return static_server(root)

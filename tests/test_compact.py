@@ -2,13 +2,12 @@
 (assets/widget/src/compact.js, in real Chromium): the same ids, classes and families."""
 
 import json
-import shutil
 
 import pytest
 
 from model_build import compact
 
-from .conftest import ROOT
+from .conftest import module_page
 
 IDS = ["material-account", "material-account-alert", "material-account-alert-outline", "material-abacus",
        "fontawesome-brands-github", "x", "x", "xy", "", "octicons-" + "a" * 60 + "-16", "octicons-" + "a" * 60 + "-24",
@@ -20,10 +19,7 @@ FAMILIES = [[0, 2], [1], [3, 5, 4], [6], [7], [8, 9]]  # in order of their first
 
 @pytest.fixture(scope="module")
 def compact_page(tmp_path_factory, static_server):
-    root = tmp_path_factory.mktemp("compact")
-    shutil.copy(ROOT / "assets/widget/src/compact.js", root / "compact.js")
-    (root / "index.html").write_text("<!doctype html><body></body>")
-    return static_server(root)
+    return module_page(tmp_path_factory, static_server, "compact.js")
 
 
 def test_lists_come_back_as_they_were_written():

@@ -1,20 +1,15 @@
 """The widget's top-k (assets/widget/src/rank.js) in real Chromium: the same answer as sorting
 every score, ties in index order, without the sort (a big site's search sorted 13,600 scores)."""
 
-import shutil
-
 import numpy as np
 import pytest
 
-from .conftest import ROOT
+from .conftest import module_page
 
 
 @pytest.fixture(scope="module")
 def rank_page(tmp_path_factory, static_server):
-    root = tmp_path_factory.mktemp("rank")
-    shutil.copy(ROOT / "assets/widget/src/rank.js", root / "rank.js")
-    (root / "index.html").write_text("<!doctype html><body></body>")
-    return static_server(root)
+    return module_page(tmp_path_factory, static_server, "rank.js")
 
 
 def test_top_k_is_the_head_of_a_stable_sort(page, rank_page):
