@@ -187,7 +187,9 @@ def test_the_variant_is_the_one_whose_colours_the_screenshot_shows(icons_page):
     """The three homes in Ant Design's colours on a white page (the TwoTone's second part #e6f4ff,
     a tint the 32 x 32 ink map barely keeps), through the built site: each answers its own
     variant, and once the widget has weighed the variants' drawings (test_variants.py) the
-    scores are still a ranking, best first, and still probabilities."""
+    scores are still a ranking, best first, and still probabilities. The outlined and the TwoTone
+    home share their outline: the model ranks both high for either, and the weighing moves them
+    against each other without pushing the other one out of the top five (VARIANT_FLOOR)."""
     page, base, svgs = icons_page
     twotone = svgs["twotone/home"].replace('fill="#333"', 'fill="#1677ff"').replace('fill="#E6E6E6"', 'fill="#e6f4ff"')
     assert twotone != svgs["twotone/home"] and "#333" not in twotone and "E6E6E6" not in twotone
@@ -202,6 +204,8 @@ def test_the_variant_is_the_one_whose_colours_the_screenshot_shows(icons_page):
     results = {key: a["results"] for key, a in zip(shots, answers)}
     for key, matches in results.items():
         assert matches[0]["id"] == key.split("@")[0], (key, matches)
+        other = {"outlined/home": "twotone/home", "twotone/home": "outlined/home"}.get(key.split("@")[0])
+        assert other is None or other in {m["id"] for m in matches}, (key, matches)
         assert all(a["score"] >= b["score"] for a, b in zip(matches, matches[1:])), matches
         assert sum(m["score"] for m in matches) <= 1.0001
 

@@ -120,3 +120,27 @@ def test_plain_paths_drawn_directly_match_the_same_drawing_decoded_as_an_image(p
         return [x.layers.length, y.layers.length, worst];
     }""", [svg, wrapped])
     assert diff[0] == diff[1] == 2 and diff[2] < 0.05, diff
+
+
+WEIGH = """async ([scores, family, misfits]) => {
+    const { weigh } = await import('./variants.js');
+    const s = Float32Array.from(scores);
+    weigh(s, family, misfits);
+    return Array.from(s);
+}"""
+
+
+def test_weighing_moves_variants_against_each_other_and_keeps_the_runner_up_in_the_top_five(page, module_page):
+    """A name's two variants (classes 0 and 1) and five other names: the drawings say class 1,
+    the model said class 0. Class 1 comes first; class 0 is pushed down, not out of the top five
+    (VARIANT_FLOOR: by its misfit alone it would fall to 0.5 %, below every other name); the
+    other names keep their order, and the scores still add up to one."""
+    page.goto(module_page + "/index.html")
+    before = [0.5, 0.35] + [0.03] * 5
+    after = page.evaluate(WEIGH, [before, [0, 1], [80, 0]])
+    order = sorted(range(7), key=lambda c: -after[c])
+    assert order[:2] == [1, 0] and after[1] > 0.75 and 0.03 < after[0] < 0.05, after
+    assert abs(sum(after) - 1) < 1e-5 and len({round(v, 6) for v in after[2:]}) == 1
+    # A variant the model itself gave little keeps no more than it had.
+    low = page.evaluate(WEIGH, [[0.9, 0.01, 0.09], [0, 1], [0, 80]])
+    assert low[0] > 0.9 and low[1] <= 0.01 and low[2] > low[1] and abs(sum(low) - 1) < 1e-5, low

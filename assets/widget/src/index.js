@@ -4,7 +4,7 @@
 import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
 import { mountUI, LANGUAGES } from './ui.js';
-import { layerMaps, misfit } from './variants.js';
+import { layerMaps, misfit, weigh } from './variants.js';
 import { normalizeSketch } from './sketch.js';
 import { topK } from './rank.js';
 import { classesOf, familiesOf, frontDecode } from './compact.js';
@@ -47,8 +47,6 @@ function fetchJson(url) {
 // indexes from before it did.
 const VARIANT_SUFFIX = /-(outline|outlined|fill|filled|twotone|solid|regular|line|sharp|round|rounded)$/;
 
-// A drawing's misfit (squared ink) per unit of the model's log-probability.
-const MODEL_WEIGHT = 15;
 // A sketch's name score: this much of the sketch head's, the rest the classifier's (byName).
 const SKETCH_MIX = 0.5;
 
@@ -68,8 +66,7 @@ function createApi() {
   let neighbours = null; // Promise of the similar classes' file (loaded on first use)
   let similarUrl = null;
   // The best match's variant: each variant of its name is drawn and its misfit to the query's
-  // ink (variants.js) weighs its score like a likelihood, exp(-misfit / MODEL_WEIGHT); the
-  // name's total stays as the model gave it. Updates `scores` in place; a drawing that cannot
+  // ink weighs its score (variants.js: weigh). Updates `scores` in place; a drawing that cannot
   // be drawn leaves the model's word.
   async function weighVariants(scores, query) {
     let top = 0;
@@ -83,12 +80,7 @@ function createApi() {
     if (drawings.some((d) => !d) || !drawings.some((d) => d.layers.length > 1)) return;
     const misfits = drawings.map((d) => misfit(query, d));
     if (misfits.some((m) => m === null)) return;
-    const logits = family.map((c, i) => Math.log(Math.max(scores[c], 1e-9)) - misfits[i] / MODEL_WEIGHT);
-    const most = Math.max(...logits);
-    const weights = logits.map((l) => Math.exp(l - most));
-    const total = family.reduce((sum, c) => sum + scores[c], 0);
-    const norm = weights.reduce((a, b) => a + b, 0);
-    family.forEach((c, i) => { scores[c] = (total * weights[i]) / norm; });
+    weigh(scores, family, misfits);
   }
 
   // A query's RGBA pixels; a drawing's as sketch.js evens it out.

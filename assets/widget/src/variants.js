@@ -231,3 +231,30 @@ export function misfit(query, { layers, cores, main, silhouette }) {
   if (ratio > TINT_MIN && ratio < TINT_MAX) return both.residual - TINT_BONUS;
   return solve(query, [ratio <= TINT_MIN ? main : silhouette])?.residual ?? null;
 }
+
+// A drawing's misfit (squared ink) per unit of the model's log-probability.
+const MODEL_WEIGHT = 15;
+// A misfit moves a name's variants against each other, but pushes none below this share of the
+// best one's score (nor below its own): the runners-up stay among the top five.
+const VARIANT_FLOOR = 0.05;
+
+/** A name's variants (`family`: their classes) weighed by their drawings' `misfits`, in
+ * `scores` (every class's probability): each variant's score times exp(-misfit / MODEL_WEIGHT),
+ * the name's total as the model gave it; then the floor. Every score is then scaled alike, so
+ * the ranking stays the weighing's and the scores are probabilities again. */
+export function weigh(scores, family, misfits) {
+  const logits = family.map((c, i) => Math.log(Math.max(scores[c], 1e-9)) - misfits[i] / MODEL_WEIGHT);
+  const most = Math.max(...logits);
+  const weights = logits.map((l) => Math.exp(l - most));
+  const total = family.reduce((sum, c) => sum + scores[c], 0);
+  const norm = weights.reduce((a, b) => a + b, 0);
+  const weighed = weights.map((w) => (total * w) / norm);
+  const best = Math.max(...weighed);
+  let raised = 0;
+  family.forEach((c, i) => {
+    const floor = Math.max(weighed[i], Math.min(scores[c], VARIANT_FLOOR * best));
+    raised += floor - weighed[i];
+    scores[c] = floor;
+  });
+  if (raised > 0) for (let c = 0; c < scores.length; c++) scores[c] /= 1 + raised;
+}
