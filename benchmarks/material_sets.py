@@ -11,7 +11,8 @@ build log and the build's peak RSS, measures the bytes the widget loads, then se
 ``--count`` queries per scenario per seed (benchmarks/scenes.py: resvg, Cairo and a heavy-gamma
 rasterizer, antd/VS Code/GitHub/Material colours, DPRs, palette PNGs, chat JPEGs, blur; never
 Chromium) through the built page; icons that draw the same pixels count as one (the plugin's
-twins). Prints and saves benchmarks/results/material_sets-<sets>.json.
+twins). Prints and saves benchmarks/results/material_sets-<sets>.json; the build's log is kept
+beside the site (material-site-<name>/build.log).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def main() -> int:
     built = build_site(folder, f"Material for MkDocs icons: {', '.join(args.sets)}",
                        [{"material": s} for s in args.sets], options)
     site = built["site"]
+    (folder / "build.log").write_text(built["log"])  # (every stage's lines: what a figure's time went on)
     index_name = next((site / "assets/iconsearch").glob("index-*.json")).name
     index = read_index(site / "assets/iconsearch", index_name)
     build = {"wall_s": built["wall_s"], "peak_rss_mb": built["peak_rss_mb"], **stage_times(built["log"], built["wall_s"])}
