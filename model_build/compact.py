@@ -15,24 +15,33 @@ from __future__ import annotations
 MAX_SHARED = 43  # up to chr(48 + 43), "[": printable, and JSON escapes none of them (it would "\\", 92)
 
 
+# Shared prefixes are counted in UTF-16 code units, as JavaScript's strings count (an id with an
+# emoji: one Python character, two JavaScript ones), and never split a surrogate pair.
+def _units(text: str) -> bytes:
+    return text.encode("utf-16-le", "surrogatepass")
+
+
 def front_code(ids: list[str]) -> str:
-    out, before = [], ""
+    out, before = [], b""
     for id_ in ids:
         if "\n" in id_:
             raise ValueError(f"the icon id {id_!r} has a line break in it: rename its file")
-        n = 0
-        limit = min(len(id_), len(before), MAX_SHARED)
-        while n < limit and id_[n] == before[n]:
+        units = _units(id_)
+        n, limit = 0, min(len(units), len(before), 2 * MAX_SHARED) // 2
+        while n < limit and units[2 * n:2 * n + 2] == before[2 * n:2 * n + 2]:
             n += 1
-        out.append(chr(48 + n) + id_[n:] if out else id_)
-        before = id_
+        if n and 0xD800 <= int.from_bytes(units[2 * n - 2:2 * n], "little") <= 0xDBFF:
+            n -= 1  # (a high surrogate: its pair stays whole)
+        out.append(chr(48 + n) + units[2 * n:].decode("utf-16-le", "surrogatepass") if out else id_)
+        before = units
     return "\n".join(out)
 
 
 def front_decode(coded: str) -> list[str]:
     ids: list[str] = []
     for n, item in enumerate(coded.split("\n") if coded else []):
-        ids.append(item if n == 0 else ids[-1][:ord(item[0]) - 48] + item[1:])
+        shared = _units(ids[-1])[:2 * (ord(item[0]) - 48)].decode("utf-16-le", "surrogatepass") if n else ""
+        ids.append(item if n == 0 else shared + item[1:])
     return ids
 
 
