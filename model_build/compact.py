@@ -2,8 +2,9 @@
 (assets/widget/src/compact.js reads them; tests/test_compact.py holds the two together).
 
 - ids, front-coded into one string, a line each: each line after the first starts with one
-  character, ``chr(48 + n)``, saying that its id shares its first ``n`` characters with the id
-  before it (n at most ``MAX_SHARED``). The ids of the four Material sets: 472 KB as the old list
+  character, ``chr(48 + n)``, saying that its id shares its first ``n`` UTF-16 code units (as
+  JavaScript counts a string; characters, but for emoji) with the id before it (n at most
+  ``MAX_SHARED``). The ids of the four Material sets: 472 KB as the old list
   of ``{"id": ...}``, 125 KB front-coded (a JSON list of the same strings: 154 KB).
 - classes (icons that draw the same pixels share one, in order of their first icon): only the
   groups of two or more icons ("twins"); every other icon is a class of its own.

@@ -222,8 +222,7 @@ class ModelStore:
             cached = self._cached_samples(path)
             if cached is not None:
                 return cached[:2]
-            self._save_samples(path, capture(icons, hp, browser_path))
-            return load_samples(path)[:2]  # (from disk: the capture's copy goes)
+            return self._save_samples(path, capture(icons, hp, browser_path))
 
     def get(self, key: str, quiet: bool = False) -> dict | None:
         """The manifest of a complete, undamaged entry, or None (a damaged one is logged, unless
@@ -274,8 +273,7 @@ class ModelStore:
                     base = None
             if not base:
                 icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
-            self._save_samples(path, samples, worse)
-            samples = load_samples(path)[:2]  # (from disk: the capture's copy goes)
+            samples = self._save_samples(path, samples, worse)
         skipped += worse
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
@@ -365,11 +363,14 @@ class ModelStore:
     def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
         return self.root / "samples" / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"
 
-    def _save_samples(self, path: Path, samples, skipped: list[dict] = ()) -> None:
+    def _save_samples(self, path: Path, samples, skipped: list[dict] = ()):
+        """Writes ``(x, y)`` and returns them read back from the file (``load_samples``: views of
+        it), so that training holds no copy of the capture's."""
         with self.writing("the screenshot samples"):
             path.parent.mkdir(parents=True, exist_ok=True)
             save_samples(path, samples, skipped)
         _prune(path.parent, keep=path.name)
+        return load_samples(path)[:2]
 
     @staticmethod
     def _cached_samples(path: Path):
