@@ -89,7 +89,7 @@ def static_server():
         server.shutdown()
 
 
-def module_page(tmp_path_factory, static_server, *sources: str) -> str:
+def serve_modules(tmp_path_factory, static_server, *sources: str) -> str:
     """An empty page beside copies of the widget's ``sources`` (assets/widget/src), which a
     test imports in Chromium: the URL of its folder."""
     root = tmp_path_factory.mktemp("module")

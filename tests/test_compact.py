@@ -7,7 +7,7 @@ import pytest
 
 from model_build import compact
 
-from .conftest import module_page
+from .conftest import serve_modules
 
 IDS = ["material-account", "material-account-alert", "material-account-alert-outline", "material-abacus",
        "fontawesome-brands-github", "x", "x", "xy", "", "octicons-" + "a" * 60 + "-16", "octicons-" + "a" * 60 + "-24",
@@ -20,7 +20,7 @@ FAMILIES = [[0, 2], [1], [3, 5, 4], [6], [7], [8, 9]]  # in order of their first
 
 @pytest.fixture(scope="module")
 def compact_page(tmp_path_factory, static_server):
-    return module_page(tmp_path_factory, static_server, "compact.js")
+    return serve_modules(tmp_path_factory, static_server, "compact.js")
 
 
 def test_lists_come_back_as_they_were_written():

@@ -4,12 +4,12 @@ every score, ties in index order, without the sort (a big site's search sorted 1
 import numpy as np
 import pytest
 
-from .conftest import module_page
+from .conftest import serve_modules
 
 
 @pytest.fixture(scope="module")
 def rank_page(tmp_path_factory, static_server):
-    return module_page(tmp_path_factory, static_server, "rank.js")
+    return serve_modules(tmp_path_factory, static_server, "rank.js")
 
 
 def test_top_k_is_the_head_of_a_stable_sort(page, rank_page):

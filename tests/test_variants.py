@@ -2,24 +2,17 @@
 real drawings: which of an icon's variants explains a screenshot's colours. The model is not
 involved: the source modules are loaded as they are, and the queries go through preprocess.js."""
 
-import shutil
-
 import pytest
 
-from .conftest import ANTD, ROOT
+from .conftest import ANTD, serve_modules
 
-SRC = ROOT / "assets/widget/src"
 HOME = ["outlined/home", "filled/home", "twotone/home"]
 BLUE, TINT = "#1677ff", "#e6f4ff"  # antd's primary, and generate(primary)[0] for a TwoTone's second part
 
 
 @pytest.fixture(scope="module")
 def module_page(tmp_path_factory, static_server):
-    root = tmp_path_factory.mktemp("variants")
-    for name in ("variants.js", "preprocess.js", "image.js"):
-        shutil.copy(SRC / name, root / name)
-    (root / "index.html").write_text('<!doctype html><body></body>')
-    return static_server(root)
+    return serve_modules(tmp_path_factory, static_server, "variants.js", "preprocess.js", "image.js")
 
 
 MISFITS = """async ([svgs, shots, size]) => {
