@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import LOGGER_NAME
-from .backbone import save
+from .backbone import Backbone, load, save
 from .hparams import HParams
 from .icons import Icon, scan_svg_folder, twin_groups
 from .network import Arch
@@ -79,7 +79,10 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     leaves the backbone as it stands in ``checkpoints/<run>/backbone/`` (for
     ``benchmarks/backbone_probe.py``); ``out_dir`` gets the final one, or with ``until``, the
     one after that epoch of the same run (its learning rate still on the whole run's schedule:
-    the same weights as the run's, which a later start takes on to the end)."""
+    the same weights as the run's, which a later start takes on to the end).
+
+    A run whose checkpoints are gone (a new machine) but whose backbone ``out_dir`` holds, part
+    way, goes on from that backbone (``fit_resumable``'s ``warm``) instead of from scratch."""
     start = time.monotonic()
     everything, sets = load_sets(sets_file, node_modules)
     icons = choose(everything, count, hp.seed)
@@ -91,10 +94,13 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     x, y = ModelStore(cache_dir).samples(icons, hp, browser_path)
     meta = {"sets": sets, "icons": len(icons), "samples": int(len(x)), "hparams": hp.to_dict(), "recipe": RECIPE,
             "samples_code": samples_record(icons, hp)["code"], "preprocess": PREPROCESS_VERSION, "run": run.name}
-    result = fit_resumable(x, y, len(icons), hp, arch, run, meta, until)
+    shipped = load(out_dir) if (out_dir / "backbone.json").exists() else None
+    result = fit_resumable(x, y, len(icons), hp, arch, run, meta, until,
+                           warm=shipped if shipped and shipped.meta.get("run") == run.name else None)
     meta.update({
         "val_accuracy": round(result["val_accuracy"], 4), "val_top5": round(result["val_top5"], 4),
         "epochs_done": len(result["log"]), "epochs_log": result["log"],
+        **({"warm_start": result["warm_start"]} if result.get("warm_start") else {}),
         "seconds": round(result["seconds"] + time.monotonic() - start - result["this_run"]),
     })
     save(out_dir, arch, *result["weights"], meta)
@@ -104,14 +110,21 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
 
 
 def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch: Arch, run: Path,
-                  meta: dict | None = None, until: int | None = None) -> dict:
+                  meta: dict | None = None, until: int | None = None, warm: Backbone | None = None) -> dict:
     """Trains trunk and cosine head from scratch, one epoch at a time, each epoch's order seeded
     by its number (a resumed run sees the same batches as one that never stopped); after each
     epoch the weights, the optimizer's state and the log are checkpointed atomically, and the
     backbone is saved in ``run/backbone`` with ``meta`` and the log. ``until``: stop after that
-    epoch."""
+    epoch.
+
+    ``warm``: this run's backbone after some epoch, used only when ``run`` has no checkpoint (a
+    new machine: checkpoints are not committed, the backbone is). The run goes on after that epoch
+    from its trunk and embedding, each class's weights begun from its mean embedding (the
+    backbone ships without them), on the same learning-rate schedule; the optimizer's moments
+    start anew. The log records it (``warm_start``): the result is not bit for bit the one an
+    unbroken run gives."""
     from .network import copy_weights, cosine_head, trunk
-    from .train import batches, import_tf, ranked, split
+    from .train import batches, import_tf, prototypes, ranked, split
 
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
@@ -122,10 +135,14 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
     epochs = hp.schedule(classes)[0]
     steps = int(np.ceil(len(train_idx) / hp.batch_size))
-    optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps * epochs))
+    # offset: the optimizer's steps before its own (a warm start's epochs), so that the learning
+    # rate follows the whole run's schedule whatever the optimizer has counted.
+    offset = tf.Variable(0.0, dtype=tf.float32)
+    optimizer = keras.optimizers.Adam(_Shifted(keras, keras.optimizers.schedules.CosineDecay(hp.learning_rate, steps * epochs),
+                                               offset))
     model.compile(optimizer=optimizer, loss=cosine_loss(tf, classes))
     done = tf.Variable(0, dtype=tf.int64)
-    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, done=done)
+    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, done=done, offset=offset)
     manager = tf.train.CheckpointManager(checkpoint, str(run / "tf"), max_to_keep=2)
     record_file = run / "log.json"
     record = {"log": [], "seconds": 0.0}
@@ -138,6 +155,22 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
             record["log"] = [e for e in record["log"] if e["epoch"] <= int(done.numpy())]
             record["seconds"] = float(sum(e["seconds"] for e in record["log"]))
         log.info("resuming pretraining after epoch %d of %d (%s)", int(done.numpy()), epochs, run)
+    elif warm is not None and 0 < len(_epochs_log(warm.meta)) < epochs:
+        copy_weights(warm.trunk_weights, trunk_model)
+        head_model.get_layer("embedding").set_weights(warm.embedding)
+        held_out = np.zeros(len(x), bool)
+        held_out[val_idx] = True  # (prototypes skips these, as it skips a site's sketches)
+        head_model.get_layer("cosine").set_weights(
+            [prototypes(tf, keras, trunk_model, head_model, x, y, held_out, classes, hp.seed, per_class=8).T])
+        record = {"log": _epochs_log(warm.meta), "seconds": float(warm.meta.get("seconds", 0))}
+        done.assign(len(record["log"]))
+        offset.assign(float(len(record["log"]) * steps))
+        best, _ = ranked(model, batches(tf, x, y, val_idx, 1024), 5)
+        record["warm_start"] = {"after_epoch": len(record["log"]), "backbone": warm.digest,
+                                "val_top1_before": round(float((best == y[val_idx]).mean()), 4)}
+        log.info("no checkpoint of run %s: going on after epoch %d from its backbone %s (validation top-1 %.2f%% "
+                 "with each class begun at its mean embedding)", run.name, len(record["log"]), warm.digest,
+                 100 * record["warm_start"]["val_top1_before"])
     log.info("pretraining: %s samples (%s held out), %d classes, %d epochs, %s parameters", f"{len(train_idx):,}",
              f"{len(val_idx):,}", classes, epochs, f"{model.count_params():,}")
     began = time.monotonic()
@@ -170,7 +203,24 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
                  seconds * (epochs - epoch - 1))
     final = record["log"][-1]
     return {"weights": weights(), "val_accuracy": final["val_top1"], "val_top5": final["val_top5"],
-            "log": record["log"], "seconds": record["seconds"], "this_run": time.monotonic() - began}
+            "log": record["log"], "seconds": record["seconds"], "this_run": time.monotonic() - began,
+            "warm_start": record.get("warm_start")}
+
+
+def _epochs_log(meta: dict) -> list:
+    """A backbone's epochs: ``epochs_log`` in ``out_dir``'s record, ``log`` in a run's own."""
+    return list(meta.get("epochs_log") or meta.get("log") or [])
+
+
+def _Shifted(keras, schedule, offset):
+    """``schedule`` read ``offset`` steps further on (a variable: the checkpoint keeps it)."""
+    import tensorflow as tf
+
+    class Shifted(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            return schedule(tf.cast(step, tf.float32) + offset)
+
+    return Shifted()
 
 
 def cosine_loss(tf, classes: int):

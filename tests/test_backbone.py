@@ -130,3 +130,50 @@ def test_pretraining_resumes_from_its_last_epoch(tmp_path, monkeypatch, caplog):
     for a, b in zip(again["weights"][0] + again["weights"][1], done["weights"][0] + done["weights"][1]):
         np.testing.assert_array_equal(a, b)
     assert (tmp_path / "run" / "backbone" / "backbone.npz").exists()
+
+
+@pytest.mark.slow
+def test_pretraining_without_its_checkpoints_goes_on_from_its_backbone(tmp_path, caplog):
+    """A new machine has the committed backbone (after epoch 2 of 4) but no checkpoint: the run
+    goes on after epoch 2 from that backbone, each class begun at its mean embedding (already
+    far above chance on the held-out samples), on the run's learning-rate schedule, and records
+    the warm start; stopped again, it resumes from its own checkpoint with the same offset."""
+    import logging
+    from dataclasses import replace
+
+    import model_build.pretrain as pretrain
+    from model_build.network import Arch
+    from model_build.train import import_tf
+
+    rng = np.random.default_rng(1)
+    classes = 8
+    shapes = rng.integers(0, 256, (classes, 32, 32), dtype=np.uint8)
+    y = np.repeat(np.arange(classes), 200).astype(np.int32)
+    x = np.clip(shapes[y].astype(int) + rng.integers(-40, 40, (len(y), 32, 32)), 0, 255).astype(np.uint8)
+    hp = HParams(epochs=4, backbone="none", batch_size=32, validation_fraction=0.1)
+    first = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "old", {"run": "old"}, until=2)
+    shipped = backbone.load(tmp_path / "old" / "backbone")  # what a commit keeps of the run
+
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.iconsearch")
+    went_on = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "new", {"run": "new"}, until=3, warm=shipped)
+    assert "going on after epoch 2" in caplog.text
+    assert [e["epoch"] for e in went_on["log"]] == [1, 2, 3] and went_on["log"][:2] == first["log"]
+    start = went_on["warm_start"]
+    assert start["after_epoch"] == 2 and start["backbone"] == shipped.digest
+    assert start["val_top1_before"] > 3 / classes  # the class means place the classes: no blind head
+    # The trunk begins as the backbone's: epoch 3 moved it, but from there, not from a new draw.
+    fresh = pretrain.fit_resumable(x, y, classes, replace(hp, seed=7), Arch(), tmp_path / "scratch", until=1)
+    moved = lambda w: sum(float(np.abs(a - b).mean()) for a, b in zip(w, shipped.trunk_weights[:4]))
+    assert moved(went_on["weights"][0][:4]) < moved(fresh["weights"][0][:4])
+
+    caplog.clear()
+    done = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "new", {"run": "new"}, warm=shipped)
+    assert "resuming pretraining after epoch 3 of 4" in caplog.text and "going on" not in caplog.text
+    assert [e["epoch"] for e in done["log"]] == [1, 2, 3, 4] and done["warm_start"] == start
+    record = json.loads((tmp_path / "new" / "backbone" / "backbone.json").read_text())
+    assert record["warm_start"] == start and record["partial"] is False
+
+    tf, keras = import_tf()
+    shifted = pretrain._Shifted(keras, keras.optimizers.schedules.CosineDecay(1.0, 10), tf.Variable(4.0))
+    base = keras.optimizers.schedules.CosineDecay(1.0, 10)
+    assert float(shifted(2)) == pytest.approx(float(base(6))) and float(shifted(2)) < float(base(2))
