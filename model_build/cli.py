@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     pre.add_argument("--epochs", type=int, help="passes over the samples (default: pretrain.PRETRAIN_HPARAMS)")
     pre.add_argument("--until", type=int, help="stop after this epoch (the run goes on from there when started again)")
     pre.add_argument("--cache", type=Path, default=Path(".cache/pretrain"), help="keep (and reuse) the screenshots here")
+    pre.add_argument("--resume", type=Path, default=Path("pretrain/resume"),
+                     help="a run's backbone committed part way: without checkpoints, the run goes on from it")
     pre.add_argument("--browser", help="Chromium/Chrome executable (found automatically otherwise)")
     args = parser.parse_args(argv)
     if args.command == "pretrain":
@@ -93,7 +95,8 @@ def _pretrain(args) -> int:
     logging.getLogger("tensorflow").setLevel(logging.WARNING)  # (its INFO lines: "Sharding callback duration")
     hp = dataclasses.replace(PRETRAIN_HPARAMS, epochs=args.epochs or PRETRAIN_HPARAMS.epochs)
     meta = pretrain(args.sets, args.node_modules, args.out, args.icons or DEFAULT_ICONS, hp=hp,
-                    browser_path=args.browser, cache_dir=args.cache, until=args.until)
+                    browser_path=args.browser, cache_dir=args.cache, until=args.until,
+                    resume_dir=args.resume)
     print(json.dumps(meta, indent=1))
     return 0
 

@@ -72,7 +72,8 @@ def choose(icons: list[Icon], count: int, seed: int) -> list[Icon]:
 
 def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DEFAULT_ICONS,
              hp: HParams = PRETRAIN_HPARAMS, browser_path: str | None = None,
-             cache_dir: Path = Path(".cache/pretrain"), until: int | None = None) -> dict:
+             cache_dir: Path = Path(".cache/pretrain"), until: int | None = None,
+             resume_dir: Path | None = None) -> dict:
     """The screenshots are kept in ``cache_dir`` (a model store), and so is a checkpoint after
     every epoch (``checkpoints/<run>/``): a run that is stopped (Ctrl-C, a machine handed back)
     goes on from its last epoch when started again with the same arguments. Each epoch also
@@ -81,8 +82,10 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     one after that epoch of the same run (its learning rate still on the whole run's schedule:
     the same weights as the run's, which a later start takes on to the end).
 
-    A run whose checkpoints are gone (a new machine) but whose backbone ``out_dir`` holds, part
-    way, goes on from that backbone (``fit_resumable``'s ``warm``) instead of from scratch."""
+    A run whose checkpoints are gone (a new machine) goes on from the furthest of its backbones
+    in ``out_dir`` and ``resume_dir`` (``fit_resumable``'s ``warm``) instead of from scratch:
+    ``resume_dir`` is where a maintainer commits a run's latest backbone between sittings
+    (``pretrain/resume/``: 0.9 MB) without shipping it."""
     start = time.monotonic()
     everything, sets = load_sets(sets_file, node_modules)
     icons = choose(everything, count, hp.seed)
@@ -94,9 +97,7 @@ def pretrain(sets_file: Path, node_modules: Path, out_dir: Path, count: int = DE
     x, y = ModelStore(cache_dir).samples(icons, hp, browser_path)
     meta = {"sets": sets, "icons": len(icons), "samples": int(len(x)), "hparams": hp.to_dict(), "recipe": RECIPE,
             "samples_code": samples_record(icons, hp)["code"], "preprocess": PREPROCESS_VERSION, "run": run.name}
-    shipped = load(out_dir) if (out_dir / "backbone.json").exists() else None
-    result = fit_resumable(x, y, len(icons), hp, arch, run, meta, until,
-                           warm=shipped if shipped and shipped.meta.get("run") == run.name else None)
+    result = fit_resumable(x, y, len(icons), hp, arch, run, meta, until, warm=_furthest(run.name, out_dir, resume_dir))
     meta.update({
         "val_accuracy": round(result["val_accuracy"], 4), "val_top5": round(result["val_top5"], 4),
         "epochs_done": len(result["log"]), "epochs_log": result["log"],
@@ -205,6 +206,13 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     return {"weights": weights(), "val_accuracy": final["val_top1"], "val_top5": final["val_top5"],
             "log": record["log"], "seconds": record["seconds"], "this_run": time.monotonic() - began,
             "warm_start": record.get("warm_start")}
+
+
+def _furthest(run: str, *folders: Path | None) -> Backbone | None:
+    """The backbone of ``run`` with the most epochs among ``folders`` (None: none of them)."""
+    found = [load(f) for f in folders if f is not None and (f / "backbone.json").exists()]
+    found = [b for b in found if b.meta.get("run") == run]
+    return max(found, key=lambda b: len(_epochs_log(b.meta)), default=None)
 
 
 def _epochs_log(meta: dict) -> list:

@@ -177,3 +177,21 @@ def test_pretraining_without_its_checkpoints_goes_on_from_its_backbone(tmp_path,
     shifted = pretrain._Shifted(keras, keras.optimizers.schedules.CosineDecay(1.0, 10), tf.Variable(4.0))
     base = keras.optimizers.schedules.CosineDecay(1.0, 10)
     assert float(shifted(2)) == pytest.approx(float(base(6))) and float(shifted(2)) < float(base(2))
+
+
+def test_a_run_goes_on_from_its_furthest_committed_backbone(tmp_path):
+    """Between sittings a maintainer commits a run's latest backbone in pretrain/resume/ without
+    shipping it: the run goes on from whichever of that and the shipped one has more epochs, and
+    never from another run's."""
+    from model_build.network import Arch
+    from model_build.pretrain import _furthest
+
+    shipped = backbone.load()
+    run = shipped.meta["run"]
+    log = shipped.meta["epochs_log"]
+    for name, meta in {"out": {"run": run, "epochs_log": log[:2]}, "resume": {"run": run, "log": log[:3]},
+                       "other": {"run": "another", "log": log}}.items():
+        backbone.save(tmp_path / name, Arch(), shipped.trunk_weights, shipped.embedding, meta)
+    assert len(_furthest(run, tmp_path / "out", tmp_path / "resume", tmp_path / "other").meta["log"]) == 3
+    assert len(_furthest(run, tmp_path / "out", None, tmp_path / "missing").meta["epochs_log"]) == 2
+    assert _furthest(run, tmp_path / "other") is None
