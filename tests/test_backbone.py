@@ -195,3 +195,28 @@ def test_a_run_goes_on_from_its_furthest_committed_backbone(tmp_path):
     assert len(_furthest(run, tmp_path / "out", tmp_path / "resume", tmp_path / "other").meta["log"]) == 3
     assert len(_furthest(run, tmp_path / "out", None, tmp_path / "missing").meta["epochs_log"]) == 2
     assert _furthest(run, tmp_path / "other") is None
+
+
+@pytest.mark.slow
+def test_pretraining_samples_the_classes_from_its_recipes_epoch(tmp_path, monkeypatch):
+    """From the recipe's `sampled_from` epoch, each step's softmax runs over a sample of the
+    classes (the batch's and k others): the run goes on learning across the switch (a checkpoint
+    of the full-softmax epochs resumes into sampled ones), and the validation ranks every class."""
+    import model_build.pretrain as pretrain
+    from model_build.network import Arch
+
+    monkeypatch.setitem(pretrain.RECIPE, "sampled_classes", 3)
+    monkeypatch.setitem(pretrain.RECIPE, "sampled_from", 2)
+    rng = np.random.default_rng(2)
+    classes = 12
+    shapes, common = rng.integers(0, 256, (classes, 32, 32)), rng.integers(0, 256, (32, 32))
+    y = np.repeat(np.arange(classes), 120).astype(np.int32)
+    x = np.clip((common + shapes[y]) // 2 + rng.integers(-120, 120, (len(y), 32, 32)), 0, 255).astype(np.uint8)
+    hp = HParams(epochs=4, backbone="none", batch_size=8, validation_fraction=0.1)
+    first = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run", until=1)
+    assert "sampled_classes" not in first["log"][0]
+    done = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")
+    assert [e.get("sampled_classes") for e in done["log"]] == [None, 3, 3, 3]
+    assert done["log"][-1]["loss"] < done["log"][2]["loss"] < done["log"][1]["loss"]
+    # Ranked over all 12 classes, not the 3 and the batch's of a step:
+    assert done["log"][-1]["val_top1"] > max(0.9, done["log"][0]["val_top1"])
