@@ -95,11 +95,8 @@ def test_pretraining_resumes_from_its_last_epoch(tmp_path, monkeypatch, caplog):
     import model_build.pretrain as pretrain
     from model_build.network import Arch
 
-    rng = np.random.default_rng(0)
     classes = 6
-    shapes = rng.integers(0, 256, (classes, 32, 32), dtype=np.uint8)
-    y = np.repeat(np.arange(classes), 40).astype(np.int32)
-    x = np.clip(shapes[y].astype(int) + rng.integers(-40, 40, (len(y), 32, 32)), 0, 255).astype(np.uint8)
+    x, y = _noisy_shapes(classes, 40, seed=0)
     hp = HParams(epochs=3, backbone="none", batch_size=32, validation_fraction=0.1)
     real_save, calls = pretrain.save, []
 
@@ -145,11 +142,8 @@ def test_pretraining_without_its_checkpoints_goes_on_from_its_backbone(tmp_path,
     from model_build.network import Arch
     from model_build.train import import_tf
 
-    rng = np.random.default_rng(1)
     classes = 8
-    shapes = rng.integers(0, 256, (classes, 32, 32), dtype=np.uint8)
-    y = np.repeat(np.arange(classes), 200).astype(np.int32)
-    x = np.clip(shapes[y].astype(int) + rng.integers(-40, 40, (len(y), 32, 32)), 0, 255).astype(np.uint8)
+    x, y = _noisy_shapes(classes, 200, seed=1)
     hp = HParams(epochs=4, backbone="none", batch_size=32, validation_fraction=0.1)
     first = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "old", {"run": "old"}, until=2)
     shipped = backbone.load(tmp_path / "old" / "backbone")  # what a commit keeps of the run
@@ -207,11 +201,8 @@ def test_pretraining_samples_the_classes_from_its_recipes_epoch(tmp_path, monkey
 
     monkeypatch.setitem(pretrain.RECIPE, "sampled_classes", 3)
     monkeypatch.setitem(pretrain.RECIPE, "sampled_from", 2)
-    rng = np.random.default_rng(2)
     classes = 12
-    shapes, common = rng.integers(0, 256, (classes, 32, 32)), rng.integers(0, 256, (32, 32))
-    y = np.repeat(np.arange(classes), 120).astype(np.int32)
-    x = np.clip((common + shapes[y]) // 2 + rng.integers(-120, 120, (len(y), 32, 32)), 0, 255).astype(np.uint8)
+    x, y = _noisy_shapes(classes, 120, seed=2, noise=120, shared=True)
     hp = HParams(epochs=4, backbone="none", batch_size=8, validation_fraction=0.1)
     first = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run", until=1)
     assert "sampled_classes" not in first["log"][0]
@@ -220,3 +211,14 @@ def test_pretraining_samples_the_classes_from_its_recipes_epoch(tmp_path, monkey
     assert done["log"][-1]["loss"] < done["log"][2]["loss"] < done["log"][1]["loss"]
     # Ranked over all 12 classes, not the 3 and the batch's of a step:
     assert done["log"][-1]["val_top1"] > max(0.9, done["log"][0]["val_top1"])
+
+
+def _noisy_shapes(classes: int, per_class: int, seed: int, noise: int = 40, shared: bool = False):
+    """``per_class`` noisy samples (32 x 32 uint8) of each of ``classes`` random shapes, half of
+    each a shape they all share with ``shared`` (harder): what pretraining learns in an epoch or two."""
+    rng = np.random.default_rng(seed)
+    shapes = rng.integers(0, 256, (classes, 32, 32))
+    if shared:
+        shapes = (shapes + rng.integers(0, 256, (32, 32))) // 2
+    y = np.repeat(np.arange(classes), per_class).astype(np.int32)
+    return np.clip(shapes[y] + rng.integers(-noise, noise, (len(y), 32, 32)), 0, 255).astype(np.uint8), y
