@@ -154,6 +154,7 @@ def test_pretraining_without_its_checkpoints_goes_on_from_its_backbone(tmp_path,
     assert [e["epoch"] for e in went_on["log"]] == [1, 2, 3] and went_on["log"][:2] == first["log"]
     start = went_on["warm_start"]
     assert start["after_epoch"] == 2 and start["backbone"] == shipped.digest
+    assert start["ramp_steps"] == round(pretrain.WARM_RAMP * np.ceil(len(y) * 0.9 / hp.batch_size))
     assert start["val_top1_before"] > 3 / classes  # the class means place the classes: no blind head
     # The trunk begins as the backbone's: epoch 3 moved it, but from there, not from a new draw.
     fresh = pretrain.fit_resumable(x, y, classes, replace(hp, seed=7), Arch(), tmp_path / "scratch", until=1)
@@ -168,9 +169,12 @@ def test_pretraining_without_its_checkpoints_goes_on_from_its_backbone(tmp_path,
     assert record["warm_start"] == start and record["partial"] is False
 
     tf, keras = import_tf()
-    shifted = pretrain._Shifted(keras, keras.optimizers.schedules.CosineDecay(1.0, 10), tf.Variable(4.0))
     base = keras.optimizers.schedules.CosineDecay(1.0, 10)
+    shifted = pretrain._Shifted(keras, base, tf.Variable(4.0), tf.Variable(0.0))
     assert float(shifted(2)) == pytest.approx(float(base(6))) and float(shifted(2)) < float(base(2))
+    ramped = pretrain._Shifted(keras, base, tf.Variable(4.0), tf.Variable(4.0))
+    assert [float(ramped(s)) for s in (0, 1, 3, 5)] == pytest.approx(
+        [float(base(4)) / 4, float(base(5)) / 2, float(base(7)), float(base(9))])
 
 
 def test_a_run_goes_on_from_its_furthest_committed_backbone(tmp_path):
@@ -189,28 +193,6 @@ def test_a_run_goes_on_from_its_furthest_committed_backbone(tmp_path):
     assert len(_furthest(run, tmp_path / "out", tmp_path / "resume", tmp_path / "other").meta["log"]) == 3
     assert len(_furthest(run, tmp_path / "out", None, tmp_path / "missing").meta["epochs_log"]) == 2
     assert _furthest(run, tmp_path / "other") is None
-
-
-@pytest.mark.slow
-def test_pretraining_samples_the_classes_from_its_recipes_epoch(tmp_path, monkeypatch):
-    """From the recipe's `sampled_from` epoch, each step's softmax runs over a sample of the
-    classes (the batch's and k others): the run goes on learning across the switch (a checkpoint
-    of the full-softmax epochs resumes into sampled ones), and the validation ranks every class."""
-    import model_build.pretrain as pretrain
-    from model_build.network import Arch
-
-    monkeypatch.setitem(pretrain.RECIPE, "sampled_classes", 3)
-    monkeypatch.setitem(pretrain.RECIPE, "sampled_from", 2)
-    classes = 12
-    x, y = _noisy_shapes(classes, 120, seed=2, noise=120, shared=True)
-    hp = HParams(epochs=4, backbone="none", batch_size=8, validation_fraction=0.1)
-    first = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run", until=1)
-    assert "sampled_classes" not in first["log"][0]
-    done = pretrain.fit_resumable(x, y, classes, hp, Arch(), tmp_path / "run")
-    assert [e.get("sampled_classes") for e in done["log"]] == [None, 3, 3, 3]
-    assert done["log"][-1]["loss"] < done["log"][2]["loss"] < done["log"][1]["loss"]
-    # Ranked over all 12 classes, not the 3 and the batch's of a step:
-    assert done["log"][-1]["val_top1"] > max(0.9, done["log"][0]["val_top1"])
 
 
 def _noisy_shapes(classes: int, per_class: int, seed: int, noise: int = 40, shared: bool = False):
