@@ -71,3 +71,18 @@ def save(name: str, data: dict) -> Path:
 
 def median(values):
     return statistics.median(values) if values else None
+
+
+def percentile(values, q: float) -> float:
+    """The ``q``-th percentile, interpolated linearly between the two nearest samples (numpy's
+    default): every benchmark's p50/p95 means the same thing."""
+    s = sorted(values)
+    at = q / 100 * (len(s) - 1)
+    lo = int(at)
+    return s[lo] + (s[min(lo + 1, len(s) - 1)] - s[lo]) * (at - lo)
+
+
+def spread(values) -> dict:
+    """``{"n", "p50", "p95", "max"}`` of timings in ms, rounded to 0.01."""
+    return {"n": len(values), "p50": round(percentile(values, 50), 2), "p95": round(percentile(values, 95), 2),
+            "max": round(max(values), 2)}

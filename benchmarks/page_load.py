@@ -14,10 +14,9 @@ benchmarks/results/page_load-<name>.json.
 from __future__ import annotations
 
 import argparse
-import statistics
 from pathlib import Path
 
-from _common import ROOT, launch_browser, save, serve
+from _common import ROOT, launch_browser, save, serve, spread
 
 # Typed one key at a time: common words of icon names, and one that matches nothing.
 WORDS = ["arrow", "file", "home", "user", "circle", "zzzz"]
@@ -89,8 +88,7 @@ def main() -> int:
         "page_bytes": sum(widget.values()), "theme_page_bytes": sum(theme.values()),
         "added_bytes": sum(added.values()), "added": dict(sorted(added.items(), key=lambda kv: -kv[1])),
         "home_page_plugin_bytes": sum(n for u, n in theme.items() if "/assets/iconsearch/" in u),
-        "filter_ms": {"keystrokes": len(times), "p50": round(statistics.median(times), 2),
-                      "p95": round(sorted(times)[int(0.95 * (len(times) - 1))], 2), "max": round(max(times), 2)},
+        "filter_ms": spread(times),  # (n: keystrokes)
     }
     print(f"page {result['page_bytes']:,} bytes, the home page {result['theme_page_bytes']:,} (of it the plugin's "
           f"{result['home_page_plugin_bytes']:,}); the plugin's files on the widget's page: {result['added_bytes']:,} bytes:")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import ROOT, median, save, search_images, widget_page
+from _common import ROOT, median, percentile, save, search_images, spread, widget_page
 from accuracy import ids_of
 from doodles import STYLES, make_doodles
 from realworld import original_svgs
@@ -111,10 +111,10 @@ def main() -> int:
     result = {"site": str(site), "name": name, "index": index_file.name, "model": model and model.name,
               "icons": len(icons), "icons_from_files": from_files, "seeds": args.seeds,
               "per_style_per_seed": args.count, "styles": list(STYLES), "backend": backend,
-              "search_ms_p50": round(float(np.percentile([t for _, t in ms], 50)), 2),
-              "search_ms_p95": round(float(np.percentile([t for _, t in ms], 95)), 2),
+              "search_ms_p50": round(percentile([t for _, t in ms], 50), 2),
+              "search_ms_p95": round(percentile([t for _, t in ms], 95), 2),
               # (a file's decoding included: photos of 300-600 px cost more than the pad's 240 px)
-              "search_ms_p50_by_style": {s: round(float(np.percentile([t for st, t in ms if st == s], 50)), 2)
+              "search_ms_p50_by_style": {s: round(percentile([t for st, t in ms if st == s], 50), 2)
                                          for s in STYLES if any(st == s for st, _ in ms)},
               "overall": summary["all"], "table": summary, "ui": timings,
               "confusions": [{"true": t, "top1": g, "count": n} for (t, g), n in confusions.most_common(20)]}
@@ -193,12 +193,8 @@ def ui_timings(page, ids: list[str], strokes: int = 40, similar: int = 60) -> di
     picked = [ids[i] for i in rng.choice(len(ids), size=min(similar, len(ids)), replace=False)]
     got = page.evaluate(UI_JS, {"ids": picked, "strokes": strokes})
 
-    def stats(values):
-        return {"n": len(values), "p50": round(float(np.percentile(values, 50)), 2),
-                "p95": round(float(np.percentile(values, 95)), 2), "max": round(max(values), 2)}
-
-    return {"stroke_to_matches_ms": stats(got["stroke"]), "pad_search_ms": stats(got["pad"]),
-            "similar_first_ms": round(got["similar"][0], 2), "similar_ms": stats(got["similar"][1:])}
+    return {"stroke_to_matches_ms": spread(got["stroke"]), "pad_search_ms": spread(got["pad"]),
+            "similar_first_ms": round(got["similar"][0], 2), "similar_ms": spread(got["similar"][1:])}
 
 
 def save_doodles(folder: Path, doodles, answers) -> None:

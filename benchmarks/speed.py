@@ -21,17 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PEER, ROOT, SITE, launch_browser, median, save, search_images, serve
+from _common import PEER, ROOT, SITE, launch_browser, median, percentile, save, search_images, serve
 from queries import make_queries
 
 from model_build.pipeline import read_index
 
 PY = sys.executable
-
-
-def percentile(values, q):
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
 
 
 def _by_kind(sizes: dict[str, int]) -> dict[str, int]:
