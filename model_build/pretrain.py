@@ -37,9 +37,10 @@ PRETRAIN_HPARAMS = HParams(samples_per_icon=16, sketches_per_icon=0, epochs=16, 
 # lowered by MARGIN. A scale near sqrt(2) ln(classes - 1) (AdaCos) for ~47,000 classes.
 RECIPE = {"head": "cosine", "scale": 16.0, "margin": 0.1}
 # A warm start's learning rate rises from 0 over this share of an epoch: Adam's moments start at
-# zero, and its first steps move every weight by about the full rate. Without it (2026-11-26,
-# warm after epoch 5, with a sampled softmax), epoch 6 fell from 61.91 % (the class means) and
-# 63.84 % (epoch 5) to 60.12 % validation top-1; the unbroken run had reached 64.98 %.
+# zero, and its first steps move every weight by about the full rate. (2026-11-26, warm after
+# epoch 5, whose trained head gave 63.84 % validation top-1 and the class means 61.91 %: epoch 6
+# gave 60.91 % with the ramp, 60.12 % without it, on a sampled softmax; the unbroken run's 64.98 %.
+# Starting again costs the run a few points for an epoch or more, not its first five epochs.)
 WARM_RAMP = 0.25
 # The options that name a run (its checkpoints' folder): a later option added to HParams is not
 # among them, so a run goes on across such a change (some are unused here: they named the first run).

@@ -24,6 +24,20 @@ def test_shipped_backbone_loads_and_matches_its_record():
     assert bb.meta["icons"] >= 1000
 
 
+def test_committed_pretraining_progress_is_whole_and_goes_on_from_the_shipped_run():
+    """pretrain/resume/ (a run's latest backbone, committed between sittings without shipping
+    it) loads, its checksum holding, and is further on in the shipped backbone's own run."""
+    from .conftest import ROOT
+
+    resume = ROOT / "pretrain" / "resume"
+    if not (resume / "backbone.json").exists():
+        pytest.skip("no pretraining in progress: pretrain/resume/ is absent")
+    progress, shipped = backbone.load(resume), backbone.load()
+    assert progress.meta["run"] == shipped.meta["run"] and progress.arch == shipped.arch
+    assert len(progress.meta["log"]) > len(shipped.meta["epochs_log"])
+    assert not any("ant-design" in s["package"] for s in progress.meta["sets"])
+
+
 def test_a_damaged_backbone_is_refused_with_the_fix(tmp_path):
     copy = tmp_path / "backbone"
     shutil.copytree(backbone.BACKBONE_DIR, copy)
