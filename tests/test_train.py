@@ -173,7 +173,9 @@ def test_samples_and_features_stay_on_disk(tmp_path):
         tracemalloc.start()
         try:
             x, y, skipped = load_samples(tmp_path / "s.samples")
-            out = features(tf, trunk_model, x, scratch=scratch)
+            # (Chunks of 512: those in flight, a few MB each, stay far below the bound. With the
+            # default 2,048, 8 MB each as float32, AUTOTUNE on a busy machine held 51 MB of them.)
+            out = features(tf, trunk_model, x, chunk=512, scratch=scratch)
             return x, y, skipped, out, tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
