@@ -66,9 +66,10 @@ function createApi() {
   let neighbours = null; // Promise of the similar classes' file (loaded on first use)
   let similarUrl = null;
   // The best match's variant: each variant of its name is drawn and its misfit to the query's
-  // ink weighs its score (variants.js: weigh). Updates `scores` in place; a drawing that cannot
-  // be drawn leaves the model's word.
-  async function weighVariants(scores, query) {
+  // ink weighs its score (variants.js: weigh). The ink is the view the drawings explain best: a
+  // crop with a label beside the icon has the icon alone in its leading view. Updates `scores`
+  // in place; a drawing that cannot be drawn leaves the model's word.
+  async function weighVariants(scores, views) {
     let top = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c] > scores[top]) top = c;
     const family = familyOf[top] || [];
@@ -78,9 +79,12 @@ function createApi() {
     // Only colour is weighed: where no variant has a second paint (eva's fill and outline), the
     // shapes differ and the model's word is better than a drawing's pixel error.
     if (drawings.some((d) => !d) || !drawings.some((d) => d.layers.length > 1)) return;
-    const misfits = drawings.map((d) => misfit(query, d));
-    if (misfits.some((m) => m === null)) return;
-    weigh(scores, family, misfits);
+    let misfits = null;
+    for (const view of views) {
+      const each = drawings.map((d) => misfit(view, d));
+      if (!each.some((m) => m === null) && (!misfits || Math.min(...each) < Math.min(...misfits))) misfits = each;
+    }
+    if (misfits) weigh(scores, family, misfits);
   }
 
   // A query's RGBA pixels; a drawing's as sketch.js evens it out.
@@ -267,7 +271,7 @@ function createApi() {
         return mean;
       });
       if (sketch) return byName(scores, names, k);
-      await weighVariants(scores, views[0]);
+      await weighVariants(scores, views);
       const order = topK(scores, k);
       await loadSnippets(order);
       return order.map((c) => match(c, scores[c]));

@@ -11,7 +11,13 @@ const RENDER = 128; // a candidate is drawn at this many pixels a side, then siz
 // Tuned on seed 1 of benchmarks/realworld.py (Ant Design); squared ink summed over size x size.
 const TINT_MIN = 0.05;
 const TINT_MAX = 0.7;
-const TINT_BONUS = 10;
+const TINT_BONUS = 40;
+// A faint tint must also show as such where only it can be (its core): most of the core at a
+// level above FAINT_MIN, above the noise of the empty page around the drawing (JPEG) and not
+// only near the main paint's edges (blur). Seed 1 again; seed 2 checked.
+const FAINT_MIN = 0.03;
+const FAINT_NOISE = 1.5; // the core's median over the page's 90th percentile of ink
+const FAINT_FLOOR = 0.5; // the core's 10th percentile over FAINT_MIN
 const CHANNELS = ['#ff0000', '#00ff00', '#0000ff'];
 const NO_PAINT = new Set(['none', 'transparent', 'currentcolor', 'inherit']);
 const cache = new Map(); // svg + size -> Promise of its layers
@@ -142,6 +148,7 @@ export function layerMaps(svg, size) {
       return {
         layers: maps,
         cores: maps.map((map, i) => core(map, maps.filter((_, j) => j !== i), size)),
+        page: page(maps, size),
         main: layers.length > 1 ? asQuery(layers[0], size) : silhouette,
         silhouette,
       };
@@ -178,6 +185,46 @@ function core(map, others, size) {
     }
   }
   return out;
+}
+
+// The empty page around a drawing: cells two steps (4-neighbours) from any of its ink, where a
+// query has only its noise.
+function page(maps, size) {
+  let near = new Uint8Array(size * size);
+  for (const map of maps) map.forEach((v, p) => { if (v > 0.02) near[p] = 1; });
+  for (let step = 0; step < 2; step++) {
+    const grown = Uint8Array.from(near);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const p = y * size + x;
+        if (near[p]) continue;
+        if ((x > 0 && near[p - 1]) || (x + 1 < size && near[p + 1]) || (y > 0 && near[p - size]) || (y + 1 < size && near[p + size])) grown[p] = 1;
+      }
+    }
+    near = grown;
+  }
+  return near.map((v) => 1 - v);
+}
+
+// numpy's default (linear) quantile of the values.
+function quantile(values, q) {
+  const s = Float64Array.from(values).sort();
+  const at = q * (s.length - 1), lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (at - lo) * (s[lo + 1] - s[lo]) : s[lo];
+}
+
+// Whether the query shows a faint second colour in a twotone's tint core (see FAINT_MIN).
+function faint(query, core, empty) {
+  const inCore = [], around = [];
+  for (let p = 0; p < query.length; p++) {
+    if (core[p] > 0.5) inCore.push(query[p]);
+    if (empty[p]) around.push(query[p]);
+  }
+  if (inCore.length < 3) return false;
+  const level = quantile(inCore, 0.5);
+  const noise = around.length >= 10 ? quantile(around, 0.9) : 0;
+  return level > FAINT_MIN && level < TINT_MAX && level > FAINT_NOISE * noise
+    && quantile(inCore, 0.1) > FAINT_FLOOR * FAINT_MIN;
 }
 
 // Least squares of query ~ sum a_i layer_i (no constant: the query's background is zero ink by
@@ -218,17 +265,18 @@ function solve(query, layers) {
 /** How badly a drawing explains the query (lower is better): the squared error of its best
  * reading. A one-paint drawing is read as its silhouette. A two-paint drawing (a twotone) is
  * read by the second paint's weight beside the first's, measured away from their shared edges:
- * a faint tint (TINT_MIN to TINT_MAX of the main ink: antd's secondary on a light page) is its
- * own evidence and earns TINT_BONUS; no tint at all reads as its main paint alone (the outlined
- * drawing it contains, which then wins by the model's word); a second paint as strong as the
- * first (white on a brand button, a dark theme's lighter fill) reads as the whole silhouette. */
-export function misfit(query, { layers, cores, main, silhouette }) {
+ * a faint tint (TINT_MIN to TINT_MAX of the main ink: antd's secondary on a light page) that
+ * also fills its core (faint) is its own evidence and earns TINT_BONUS; no tint at all reads as
+ * its main paint alone (the outlined drawing it contains, which then wins by the model's word);
+ * a second paint as strong as the first (white on a brand button, a dark theme's lighter fill),
+ * or a weight the core does not show (a blur's or JPEG's spill), reads as the whole silhouette. */
+export function misfit(query, { layers, cores, page: empty, main, silhouette }) {
   if (layers.length < 2) return solve(query, [silhouette])?.residual ?? null;
   const both = solve(query, [layers[0], ...cores.slice(1)]);
   if (!both) return null;
   const [ink, tint] = both.coef;
   const ratio = ink > 0 ? tint / ink : 0;
-  if (ratio > TINT_MIN && ratio < TINT_MAX) return both.residual - TINT_BONUS;
+  if (ratio > TINT_MIN && ratio < TINT_MAX && faint(query, cores[1], empty)) return both.residual - TINT_BONUS;
   return solve(query, [ratio <= TINT_MIN ? main : silhouette])?.residual ?? null;
 }
 
