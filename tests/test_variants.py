@@ -18,7 +18,7 @@ def module_page(tmp_path_factory, static_server):
 MISFITS = """async ([svgs, shots, size]) => {
     const { layerMaps, misfit } = await import('./variants.js');
     const { preprocessViews } = await import('./preprocess.js');
-    const draw = async (svg, px, bg) => {
+    const draw = async (svg, px, bg, blur = 0) => {
         const img = new Image();
         img.src = 'data:image/svg+xml,' + encodeURIComponent(svg.replace('<svg ', `<svg width="${px}" height="${px}" `));
         await img.decode();
@@ -26,14 +26,15 @@ MISFITS = """async ([svgs, shots, size]) => {
         c.width = px + 16; c.height = px + 12;
         const ctx = c.getContext('2d');
         ctx.fillStyle = bg; ctx.fillRect(0, 0, c.width, c.height);
+        if (blur) ctx.filter = `blur(${blur}px)`;
         ctx.drawImage(img, 8, 6, px, px);
         const d = ctx.getImageData(0, 0, c.width, c.height);
         return preprocessViews(d.data, d.width, d.height, size)[0];
     };
     const drawings = await Promise.all(Object.values(svgs).map((svg) => layerMaps(svg, size)));
     const out = {};
-    for (const [name, [svg, px, bg]] of Object.entries(shots)) {
-        const query = await draw(svg, px, bg);
+    for (const [name, [svg, px, bg, blur]] of Object.entries(shots)) {
+        const query = await draw(svg, px, bg, blur);
         out[name] = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, misfit(query, drawings[i])]));
     }
     out.layers = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, drawings[i].layers.length]));
@@ -72,26 +73,6 @@ def test_a_twotone_tint_outlined_ink_and_a_silhouette_each_find_their_drawing(pa
     assert fill["filled/home"] < min(fill["outlined/home"], fill["twotone/home"]) - 5, fill
 
 
-BLURRED = """async ([svgs, shot, size, blur]) => {
-    const { layerMaps, misfit } = await import('./variants.js');
-    const { preprocessViews } = await import('./preprocess.js');
-    const [svg, px, bg] = shot;
-    const img = new Image();
-    img.src = 'data:image/svg+xml,' + encodeURIComponent(svg.replace('<svg ', `<svg width="${px}" height="${px}" `));
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = px + 16; c.height = px + 12;
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = bg; ctx.fillRect(0, 0, c.width, c.height);
-    ctx.filter = `blur(${blur}px)`;
-    ctx.drawImage(img, 8, 6, px, px);
-    const d = ctx.getImageData(0, 0, c.width, c.height);
-    const query = preprocessViews(d.data, d.width, d.height, size)[0];
-    const drawings = await Promise.all(Object.values(svgs).map((s) => layerMaps(s, size)));
-    return Object.fromEntries(Object.keys(svgs).map((id, i) => [id, misfit(query, drawings[i])]));
-}"""
-
-
 @pytest.mark.parametrize(("blur", "px"), [(1, 32), (2, 40)])
 def test_a_blurred_outline_spilling_into_the_tint_is_no_twotone(page, module_page, blur, px):
     """A blurred outlined home spills ink into the twotone's tint region: by the least-squares
@@ -101,9 +82,11 @@ def test_a_blurred_outline_spilling_into_the_tint_is_no_twotone(page, module_pag
     svgs = {i: (ANTD / f"{i}.svg").read_text().replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
             for i in HOME}
     page.goto(module_page + "/index.html")
-    out = page.evaluate(BLURRED, [svgs, [paint(svgs["outlined/home"], BLUE), px, "#ffffff"], 32, blur])
+    shots = {"outlined": (paint(svgs["outlined/home"], BLUE), px, "#ffffff", blur),
+             "twotone": (paint(svgs["twotone/home"], BLUE, TINT), px, "#ffffff", blur)}
+    got = page.evaluate(MISFITS, [svgs, shots, 32])
+    out, tw = got["outlined"], got["twotone"]
     assert out["twotone/home"] >= out["outlined/home"] - 1, out
-    tw = page.evaluate(BLURRED, [svgs, [paint(svgs["twotone/home"], BLUE, TINT), px, "#ffffff"], 32, blur])
     assert tw["twotone/home"] < tw["outlined/home"] - 5, tw
 
 
