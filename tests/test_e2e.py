@@ -86,12 +86,20 @@ def test_site_files(site):
     assert not re.search(r"src=\"(https?:)?//|<link[^>]*href=\"(https?:)?//", guide)
 
 
-def render_icon(page, svg: str, fg="#c41d7f", bg="#f5f5f5", size=40) -> bytes:
-    """A screenshot of the icon as a reader would take one: a crop of a coloured UI."""
-    page.set_content(f'<div id="crop" style="display:inline-block;padding:14px 22px;background:{bg};color:{fg}">'
-                     f'<span style="display:block;width:{size}px;height:{size}px">{svg}</span></div>'
+def render_icon(page, svg: str, fg="#c41d7f", bg="#f5f5f5", size=40, label: str | None = None) -> bytes:
+    """A screenshot of the icon as a reader would take one: a crop of a coloured UI; with a
+    ``label``, a menu row's crop, the label's text beside the icon."""
+    row = "display:inline-flex;align-items:center;gap:10px;font:14px sans-serif" if label else "display:inline-block"
+    page.set_content(f'<div id="crop" style="{row};padding:14px 22px;background:{bg};color:{fg}">'
+                     f'<span style="display:block;width:{size}px;height:{size}px">{svg}</span>{label or ""}</div>'
                      '<style>body{margin:0} svg{width:100%;height:100%;fill:currentColor}</style>')
     return page.locator("#crop").screenshot()
+
+
+def antd_twotone(svg: str) -> str:
+    """A TwoTone drawing as @ant-design/icons colours it by default: #1677ff, and its second part
+    generate('#1677ff')[0], #e6f4ff."""
+    return svg.replace('fill="#333"', 'fill="#1677ff"').replace('fill="#E6E6E6"', 'fill="#e6f4ff"')
 
 
 @pytest.fixture()
@@ -191,7 +199,7 @@ def test_the_variant_is_the_one_whose_colours_the_screenshot_shows(icons_page):
     home share their outline: the model ranks both high for either, and the weighing moves them
     against each other without pushing the other one out of the top five (VARIANT_FLOOR)."""
     page, base, svgs = icons_page
-    twotone = svgs["twotone/home"].replace('fill="#333"', 'fill="#1677ff"').replace('fill="#E6E6E6"', 'fill="#e6f4ff"')
+    twotone = antd_twotone(svgs["twotone/home"])
     assert twotone != svgs["twotone/home"] and "#333" not in twotone and "E6E6E6" not in twotone
     shots = {}
     for size in (24, 40):
@@ -211,20 +219,15 @@ def test_the_variant_is_the_one_whose_colours_the_screenshot_shows(icons_page):
 
 
 @pytest.mark.parametrize("label", ["Dashboard", "Navigation One"])
-def test_beside_its_label_the_variant_is_read_from_the_icon_alone(icons_page, label, size=14):
+def test_beside_its_label_the_variant_is_read_from_the_icon_alone(icons_page, label):
     """An antd menu row's crop: the home at 14 px, then its label. The whole crop's ink map is
     mostly text, which no drawing explains; the widget weighs the variants on the view the
     drawings explain best, the leading one (the icon alone), and each home answers its own
     variant. Weighed on the whole crop, the TwoTone home answered the outlined one."""
     page, base, svgs = icons_page
-    twotone = svgs["twotone/home"].replace('fill="#333"', 'fill="#1677ff"').replace('fill="#E6E6E6"', 'fill="#e6f4ff"')
-    shots = {}
-    for key, svg in (("twotone/home", twotone), ("outlined/home", svgs["outlined/home"])):
-        page.set_content('<div id="crop" style="display:inline-flex;align-items:center;gap:10px;padding:12px 8px;'
-                         f'background:#fff;color:#1677ff;font:14px sans-serif"><span style="display:block;width:{size}px;'
-                         f'height:{size}px">{svg}</span>{label}</div>'
-                         '<style>body{margin:0} svg{width:100%;height:100%;fill:currentColor}</style>')
-        shots[key] = page.locator("#crop").screenshot()
+    twotone = antd_twotone(svgs["twotone/home"])
+    shots = {key: render_icon(page, svg, fg="#1677ff", bg="#ffffff", size=14, label=label)
+             for key, svg in (("twotone/home", twotone), ("outlined/home", svgs["outlined/home"]))}
     page.goto(f"{base}/icons/")
     page.evaluate("iconsearch.ready()")
     answers = search_images(page, [(png, "image/png") for png in shots.values()])

@@ -148,7 +148,7 @@ export function layerMaps(svg, size) {
       return {
         layers: maps,
         cores: maps.map((map, i) => core(map, maps.filter((_, j) => j !== i), size)),
-        page: page(maps, size),
+        empty: emptyPage(maps, size),
         main: layers.length > 1 ? asQuery(layers[0], size) : silhouette,
         silhouette,
       };
@@ -189,7 +189,7 @@ function core(map, others, size) {
 
 // The empty page around a drawing: cells two steps (4-neighbours) from any of its ink, where a
 // query has only its noise.
-function page(maps, size) {
+function emptyPage(maps, size) {
   let near = new Uint8Array(size * size);
   for (const map of maps) map.forEach((v, p) => { if (v > 0.02) near[p] = 1; });
   for (let step = 0; step < 2; step++) {
@@ -270,7 +270,7 @@ function solve(query, layers) {
  * its main paint alone (the outlined drawing it contains, which then wins by the model's word);
  * a second paint as strong as the first (white on a brand button, a dark theme's lighter fill),
  * or a weight the core does not show (a blur's or JPEG's spill), reads as the whole silhouette. */
-export function misfit(query, { layers, cores, page: empty, main, silhouette }) {
+export function misfit(query, { layers, cores, empty, main, silhouette }) {
   if (layers.length < 2) return solve(query, [silhouette])?.residual ?? null;
   const both = solve(query, [layers[0], ...cores.slice(1)]);
   if (!both) return null;
