@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -63,10 +64,25 @@ def timed_build(config: Path, cwd: Path, stages: dict[str, str]) -> tuple[dict, 
 
 
 def save(name: str, data: dict) -> Path:
+    """Writes the result with the machine it was measured on: the same 2-core machine kind has
+    come as CPUs of different speeds (AVX-512 or not), and timings only compare on one."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(data, indent=1))
+    path.write_text(json.dumps({**data, "machine": machine()}, indent=1))
     return path
+
+
+def machine() -> dict:
+    """The CPU (model, family/model numbers, vector extensions) and cores, from /proc/cpuinfo."""
+    info: dict = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = (part.strip() for part in line.partition(":"))
+            if key in ("model name", "cpu family", "model", "flags") and key not in info:
+                info[key] = value
+    flags = set(info.pop("flags", "").split())
+    return {**info, "simd": sorted(flags & {"avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"}),
+            "cores": os.cpu_count()}
 
 
 def median(values):
