@@ -87,6 +87,12 @@ def test_a_big_grid_loads_what_it_shows(big_page, page):
     page.wait_for_function("[...document.querySelectorAll('.iconsearch__grid img')].every(i => i.src)")
     ids = page.locator(".iconsearch__grid .iconsearch__icon").evaluate_all("els => els.map(e => e.dataset.id)")
     assert ids[:3] == ["icon-29", "icon-290", "icon-291"] and ids[-1] == "icon-2999"
+    # Tiles far below the screen are skipped (a keystroke lays out the ones near it): on a short
+    # screen, the first of the 111 is laid out, the last is not.
+    page.set_viewport_size({"width": 1000, "height": 300})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function("""() => { const b = [...document.querySelectorAll('.iconsearch__grid .iconsearch__icon')];
+        return b[0].checkVisibility({contentVisibilityAuto: true}) && !b.at(-1).checkVisibility({contentVisibilityAuto: true}); }""")
 
     svg = page.evaluate("async () => (await iconsearch.svgs(['icon-2998']))[0]")
     assert svg == parse_svg(shape(2998).encode(), "x").svg
