@@ -59,16 +59,19 @@ def capture_samples(icons: list[Icon], hp: HParams, browser_path: str | None = N
 
 
 STATE = "state"  # the sub-folder of a model's files that a later build re-fits from (never shipped)
+FEATURES = "features.npy"  # in STATE: the trunk's features of the model's samples
 MAX_GENERATIONS = 8  # re-fits in a row on one trained trunk, at most; then a build trains in full again
 
 
 def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped: list[dict] = (),
-                start: Path | None = None, scratch: Path | None = None) -> dict:
+                start: Path | None = None, scratch: Path | None = None, reused: np.ndarray | None = None) -> dict:
     """Train on ``samples`` (x, y) and export into ``out_dir``; returns the manifest (file names,
     sizes, metrics, the icons ``skipped`` before) also written as build.json. ``start``: the
     ``STATE`` folder of an earlier model of these icons, give or take a few, to re-fit
     (``train.Start``); the new model's own goes into ``out_dir/STATE``. ``scratch``: a folder for
-    training's disk-backed arrays (``train.features``)."""
+    training's disk-backed arrays (``train.features``). ``reused``: the rows of ``start``'s own
+    samples that are the first of these (the store's ``_samples_beside``): their features are
+    taken from ``start``, not computed again."""
     from .train import train
 
     backbone = load_backbone(folder(hp.backbone)) if hp.backbone != "none" else None
@@ -85,10 +88,10 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
     for n, members in enumerate(names):
         name_of[members] = n
     y = np.where(sketch, -1, icon_class[drawn]).astype(np.int32)
-    begun, generation = read_state(start, icons, groups, names) if start and backbone else (None, -1)
+    begun, generation = read_state(start, icons, groups, names, reused) if start and backbone else (None, -1)
     result = train(x, y, len(groups), hp, backbone, np.where(sketch, name_of[icon_class[drawn]], -1), len(names),
                    start=begun, scratch=scratch)
-    write_state(out_dir / STATE, result.state, icons, groups, names, generation + 1)
+    write_state(out_dir / STATE, result.state, icons, groups, names, generation + 1, result.features)
     ink = ("ink", [None, hp.image_size, hp.image_size, 1])
     if result.sketch_model is None:
         files, sketch_files = export_tfjs(result.model, out_dir, ink, ["probabilities"]), {}
@@ -119,16 +122,22 @@ def build_model(icons: list[Icon], hp: HParams, out_dir: Path, samples, skipped:
 
 
 def write_state(folder: Path, state: dict, icons: list[Icon], groups: list[list[int]], names: list[list[int]],
-                generation: int) -> None:
-    """What a later build needs to re-fit this model: its weights (state.npy, ``arrays``) and
-    what its outputs stand for (state.json: icons by id and content, classes, names)."""
+                generation: int, features: np.ndarray | None = None) -> None:
+    """What a later build needs to re-fit this model: its weights (state.npy, ``arrays``), what
+    its outputs stand for (state.json: icons by id and content, classes, names) and, when
+    training computed them, its trunk's features of its samples (features.npy, in their order:
+    a re-fit computes only its new samples'). The folder is written whole into the store's
+    temporary entry, which is renamed into place only when complete."""
     folder.mkdir()
     layers = [[layer, len(ws)] for layer, ws in state["head"].items()]
     write_arrays(folder / "state.npy", [*state["trunk"], *(w for ws in state["head"].values() for w in ws)])
+    if features is not None:
+        write_arrays(folder / FEATURES, [features])
     (folder / "state.json").write_text(json.dumps({
         "icons": [[i.id, i.digest] for i in icons], "classes": groups,
         "names": _name_keys(icons, groups, names), "generation": generation,
-        "trunk_arrays": len(state["trunk"]), "head_layers": layers}))
+        "trunk_arrays": len(state["trunk"]), "head_layers": layers,
+        "features": None if features is None else len(features)}))
 
 
 def state_record(folder: Path) -> dict:
@@ -137,9 +146,11 @@ def state_record(folder: Path) -> dict:
     return json.loads((folder / "state.json").read_text())
 
 
-def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: list[list[int]]):
+def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: list[list[int]],
+               reused: np.ndarray | None = None):
     """``(train.Start, generation)`` from a ``write_state`` folder, its outputs matched to these
-    classes and names: a class by any of its icons (same id, same drawing) that the old one had."""
+    classes and names: a class by any of its icons (same id, same drawing) that the old one had;
+    with ``reused`` (rows of its samples), its features of those rows, when it kept them."""
     from .train import Start
 
     meta = state_record(folder)
@@ -157,7 +168,21 @@ def read_state(folder: Path, icons: list[Icon], groups: list[list[int]], names: 
         head[layer], at = arrays[at:at + n], at + n
     log.info("iconsearch: re-fitting the last model (%d of %d classes kept, %d new)", int((class_map >= 0).sum()),
              len(meta["classes"]), int((class_map < 0).sum()))
-    return Start(trunk, head, class_map, name_map), meta["generation"]
+    known = _features(folder, meta, reused) if reused is not None else None
+    return Start(trunk, head, class_map, name_map, known, reused if known is not None else None), meta["generation"]
+
+
+def _features(folder: Path, meta: dict, rows: np.ndarray) -> np.ndarray | None:
+    """A state's features (read from disk as used), or None where it has none that fit ``rows``."""
+    count = meta.get("features")
+    if count is None or (len(rows) and not 0 <= rows.min() <= rows.max() < count):
+        return None
+    try:
+        (features,) = read_arrays(folder / FEATURES, 1, mmap=True)
+    except (OSError, ValueError) as exc:
+        log.warning("iconsearch: the last model's features are unreadable (%s); computing them all", exc)
+        return None
+    return features if features.ndim == 2 and len(features) == count else None
 
 
 def _name_keys(icons: list[Icon], groups: list[list[int]], names: list[list[int]]) -> list[str]:

@@ -259,27 +259,28 @@ class ModelStore:
         cached = self._cached_samples(path)
         if cached is not None:
             x, y, worse = cached
-            samples, gone = (x, y), {entry["id"] for entry in worse}
+            samples, gone, reused = (x, y), {entry["id"] for entry in worse}, None
             icons = [icon for icon in icons if icon.id not in gone]
             _name_skipped(worse)
         else:
             if base:
                 try:
-                    icons, worse, samples = self._samples_beside(base, icons, hp, browser_path)
+                    icons, worse, samples, reused = self._samples_beside(base, icons, hp, browser_path)
                     # Not under the screenshots' own key: a full build must never take these for its own.
                     path = path.with_name(path.name.removesuffix(SAMPLES_SUFFIX) + REFIT_SUFFIX)
                 except (ValueError, EOFError) as exc:  # the base's screenshots are damaged: draw them all
                     log.warning("iconsearch: the last model's screenshots are damaged (%s); training in full", exc)
                     base = None
             if not base:
-                icons, worse, samples = pipeline.capture_samples(icons, hp, browser_path)
+                (icons, worse, samples), reused = pipeline.capture_samples(icons, hp, browser_path), None
             samples = self._save_samples(path, samples, worse)
         skipped += worse
         with self.writing("the trained model"):
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=self.root))
             try:
                 manifest = pipeline.build_model(icons, hp, tmp, samples=samples, skipped=skipped, scratch=self.root,
-                                                start=base.folder / pipeline.STATE if base else None)
+                                                start=base.folder / pipeline.STATE if base else None,
+                                                reused=reused)
                 manifest.update(key=key, versions=versions(), refit_key=refit_key(hp, limits), samples_file=path.name,
                                 refit_from=base.key if base else None)
                 manifest["files"] = {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
@@ -327,13 +328,16 @@ class ModelStore:
         return best
 
     def _samples_beside(self, base: StoredModel, icons: list[Icon], hp: HParams, browser_path: str | None):
-        """``(icons, skipped, samples)`` like ``pipeline.capture_samples``, drawing only the icons
-        ``base`` lacks: the others' screenshots are ``base``'s, relabelled."""
+        """``(icons, skipped, samples, reused)`` like ``pipeline.capture_samples``, drawing only the
+        icons ``base`` lacks: the others' screenshots are ``base``'s, relabelled, and come first;
+        ``reused`` are their rows in ``base``'s samples (whose features ``base`` kept), or None
+        where ``base`` kept none of as many samples."""
         from . import pipeline
         from .sample_page import sketch_of
 
         x0, y0, _ = load_samples(self.root / "samples" / base.manifest["samples_file"])
-        before = [tuple(pair) for pair in pipeline.state_record(base.folder / pipeline.STATE)["icons"]]
+        meta = pipeline.state_record(base.folder / pipeline.STATE)
+        before = [tuple(pair) for pair in meta["icons"]]
         known, stalled = set(before), _capture_skipped(base.manifest)
         # An icon whose sheets stalled last time is skipped again, not drawn again (a minute's hang).
         worse = [e for e in base.manifest["skipped"] if (e["id"], e.get("digest")) in stalled
@@ -358,7 +362,8 @@ class ModelStore:
         x = np.empty((kept + int(keep1.sum()), *x0.shape[1:]), x0.dtype)  # (one copy of the set, not three)
         np.compress(keep0, x0, axis=0, out=x[:kept])
         np.compress(keep1, x1, axis=0, out=x[kept:])
-        return icons, worse, (x, np.concatenate([y0[keep0], y1[keep1]]))
+        reused = np.flatnonzero(keep0) if meta.get("features") == len(x0) else None
+        return icons, worse, (x, np.concatenate([y0[keep0], y1[keep1]])), reused
 
     def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
         return self.root / "samples" / f"{samples_key(icons, hp)}{SAMPLES_SUFFIX}"

@@ -43,6 +43,7 @@ class TrainResult:
     prototypes: np.ndarray | None = None  # classes x embedding: each class's mean look, unit length
     sketch_model: object = None  # embedding -> name probabilities (network.exported), if sketches
     state: dict | None = None  # the weights a later build can re-fit from (``Start``): trunk, head layers
+    features: np.ndarray | None = None  # every sample's features under the state's trunk, when computed
 
 
 @dataclass
@@ -54,6 +55,10 @@ class Start:
     head: dict[str, list[np.ndarray]]  # layer name -> [kernel, bias]
     class_map: np.ndarray  # per class now: its column in that model, or -1 (new)
     name_map: np.ndarray | None = None  # the same for the sketch head's names
+    # That model's features of its own samples (its ``TrainResult.features``), and which of its
+    # rows are this build's first samples: those are copied, only the rest go through the trunk.
+    features: np.ndarray | None = None
+    rows: np.ndarray | None = None
 
 
 def import_tf():
@@ -115,7 +120,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
             head_model.get_layer("embedding").set_weights(backbone.embedding)
         # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink
         # maps as uint8, features as float16; TensorFlow never holds a copy of the set.
-        inputs, fit_model = features(tf, trunk_model, x, scratch=scratch), head_model
+        known = (start.features, start.rows) if start and start.features is not None else None
+        inputs, fit_model = features(tf, trunk_model, x, scratch=scratch, known=known), head_model
         if cosine:
             # Each class's weights start as its mean direction in the pretrained embedding (new
             # classes only, in a re-fit): the classifier is right before its first step.
@@ -163,7 +169,9 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     if len(drawn):
         got, got5 = ranked(fit_model, batches(tf, inputs, names, drawn, 1024), min(5, n_names), output=1)
         sketch_acc, sketch_top5 = _hits(got, got5, names[drawn])
-    protos = prototypes(tf, keras, trunk_model, head_model, x, y, sketch, classes, hp.seed)
+    # (From the features when the head was trained on them: the trunk need not run again.)
+    protos = prototypes(tf, keras, None if fit_model is head_model else trunk_model, head_model, inputs, y, sketch,
+                        classes, hp.seed)
     seconds = time.monotonic() - began
     log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples%s",
              seconds, 100 * val_acc, 100 * val_top5, f"{len(shots):,}",
@@ -177,7 +185,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     state = {"trunk": trunk_model.get_weights(),
              "head": {layer.name: layer.get_weights() for layer in head_model.layers if layer.weights}}
     return TrainResult(model, float(train_acc), val_acc, val_top5, epochs,
-                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state)
+                       len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state,
+                       inputs if fit_model is head_model else None)
 
 
 def cosine_scale(backbone) -> float | None:
@@ -227,14 +236,17 @@ def _start_head(head_model, start: Start) -> None:
 def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray, sketch: np.ndarray,
                classes: int, seed: int, per_class: int = 24) -> np.ndarray:
     """Each class's mean embedding (the head's hidden layer) over up to ``per_class`` of its
-    screenshots, centred and scaled to unit length: what "similar icons" and look-alikes compare."""
+    screenshots, centred and scaled to unit length: what "similar icons" and look-alikes compare.
+    ``x``: ink maps, or the trunk's features of them when ``trunk_model`` is None."""
     order = np.flatnonzero(~sketch)
     order = order[np.random.default_rng([seed, 5]).permutation(len(order))]
     order = order[np.argsort(y[order], kind="stable")]  # by class, random within
     first = np.searchsorted(y[order], y[order])
     chosen = np.sort(order[np.arange(len(order)) - first < per_class])
-    inp = keras.Input(trunk_model.input_shape[1:])
-    net = keras.Model(inp, keras.Model(head_model.input, head_model.get_layer("embedding").output)(trunk_model(inp)))
+    net = keras.Model(head_model.input, head_model.get_layer("embedding").output)
+    if trunk_model is not None:
+        inp = keras.Input(trunk_model.input_shape[1:])
+        net = keras.Model(inp, net(trunk_model(inp)))
     total = np.zeros((classes, net.output_shape[-1]), np.float64)
     for batch, labels in batches(tf, x, y, chosen, 1024):
         np.add.at(total, labels.numpy(), net(batch, training=False).numpy())
@@ -349,12 +361,15 @@ def _masked_top_k(tf, keras, k: int, name: str):
     return MaskedTopK(name=name)
 
 
-def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | None = None) -> np.ndarray:
+def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | None = None,
+             known: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The frozen trunk's output for every sample of ``x`` (uint8 ink maps), computed once
     (training then never runs it). Kept as float16: half the memory (6 GB as float32 for 14,342
     icons with 80 screenshots each), and the head reads them as float32. ``scratch``: a folder
     for a disk-backed array (a nameless file: gone with the array, or with the process), written
-    a chunk at a time and read a batch at a time; else they are in memory."""
+    a chunk at a time and read a batch at a time; else they are in memory. ``known``: ``(features,
+    rows)``, the first ``len(rows)`` samples' features already, as ``features[rows]`` (an
+    incremental build's, from the last model of the same trunk): copied, not computed."""
     shape = (len(x), trunk_model.output_shape[-1])
     if scratch is not None and len(x):
         fh = tempfile.TemporaryFile(prefix=".features-", dir=scratch)
@@ -362,13 +377,21 @@ def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | 
         out = np.memmap(fh, np.float16, "w+", shape=shape)
     else:
         out = np.empty(shape, np.float16)
-    run = tf.function(lambda batch: trunk_model(batch, training=False), reduce_retracing=True, autograph=False)
-    progress = Progress(log, "backbone features", len(x), " samples")
     i = 0
-    for batch, _ in batches(tf, x, np.zeros(len(x), np.int32), np.arange(len(x)), chunk):
+    if known is not None:
+        given, rows = known
+        for i in range(0, len(rows), chunk):  # (a chunk at a time: both may be on disk)
+            part = rows[i:i + chunk]
+            out[i:i + len(part)] = given[part]
+        i = len(rows)
+        log.info("backbone features: %s of %s samples reused from the last model", f"{i:,}", f"{len(x):,}")
+    run = tf.function(lambda batch: trunk_model(batch, training=False), reduce_retracing=True, autograph=False)
+    progress = Progress(log, "backbone features", len(x) - i, " samples")
+    done = i
+    for batch, _ in batches(tf, x, np.zeros(len(x), np.int32), np.arange(i, len(x)), chunk):
         out[i:i + len(batch)] = run(batch).numpy()
         i += len(batch)
-        progress.update(i)
+        progress.update(i - done)
     progress.finish()
     return out
 

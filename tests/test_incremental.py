@@ -28,8 +28,10 @@ class Stages:
     """Fakes of the stages: each icon's 3 screenshots and 1 sketch are filled with a code that
     names the icon and its drawing; what was drawn and what each build trained on are kept."""
 
+    no_features = False  # True: a state without features (a build that fine-tuned last)
+
     def __init__(self, monkeypatch, stalls=()):
-        self.codes, self.drawn, self.builds, self.stalls = {}, [], [], set(stalls)
+        self.codes, self.drawn, self.builds, self.reused, self.stalls = {}, [], [], [], set(stalls)
         monkeypatch.setattr(pipeline, "check_icons", lambda icons, limits, browser_path=None: (icons, []))
         monkeypatch.setattr(pipeline, "capture_samples", self.capture)
         monkeypatch.setattr(pipeline, "build_model", self.build)
@@ -47,7 +49,9 @@ class Stages:
         y = np.array([label for n in range(len(icons)) for label in (n, n, n, -1 - n)], np.int32)
         return icons, worse, (x, y)
 
-    def build(self, icons, hp, out_dir, samples, skipped=(), start=None, scratch=None):
+    def build(self, icons, hp, out_dir, samples, skipped=(), start=None, scratch=None, reused=None):
+        """(Its "features" are each sample's code: the rows ``reused`` of the last model's must
+        be these samples' first.)"""
         x, y = samples
         icon = np.where(y < 0, -1 - y, y)
         # Every sample shows the icon its label names, and every icon has its 3 + 1 samples.
@@ -55,10 +59,15 @@ class Stages:
         assert np.bincount(icon, minlength=len(icons)).tolist() == [4] * len(icons)
         assert (y < 0).sum() == len(icons)
         self.builds.append(start)
+        classes = [[n] for n in range(len(icons))]
+        known = pipeline.read_state(start, icons, classes, [], reused)[0] if start else None
+        self.reused.append(None if known is None or known.features is None else len(known.rows))
+        if self.reused[-1]:
+            assert known.features[known.rows, 0].tolist() == x[:len(known.rows), 0, 0].tolist()
         (out_dir / "model.json").write_text("{}")
         generation = json.loads((start / "state.json").read_text())["generation"] + 1 if start else 0
-        pipeline.write_state(out_dir / pipeline.STATE, {"trunk": [np.zeros(3)], "head": {}}, icons,
-                             [[n] for n in range(len(icons))], [], generation)
+        pipeline.write_state(out_dir / pipeline.STATE, {"trunk": [np.zeros(3)], "head": {}}, icons, classes, [],
+                             generation, None if self.no_features else x[:, 0, 0, None].astype(np.float16))
         return {"icons": len(icons), "skipped": list(skipped)}
 
 
@@ -77,6 +86,50 @@ def test_one_icon_added_edited_or_removed_draws_only_that_and_refits(tmp_path, m
     removed = store.model(make(IDS[:11], edited={"i3"})[1:], HP)
     assert stages.drawn[-1] == []  # nothing new to draw
     assert removed.manifest["refit_from"] == edited.key
+    # Each re-fit took the features of the 10 icons it kept (4 samples each) from the last model.
+    assert stages.reused == [None, 40, 40, 40]
+
+
+def test_a_state_without_features_is_re_fitted_from_all_samples_features(tmp_path, monkeypatch):
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    stages.no_features = True
+    store.model(make(IDS[:10]), HP)
+    stages.no_features = False
+    added = store.model(make(IDS[:11]), HP)
+    assert added.manifest["refit_from"] and stages.reused == [None, None]
+    store.model(make(IDS[:11], edited={"i3"}), HP)
+    assert stages.reused[-1] == 40
+
+
+def test_features_that_do_not_match_their_samples_are_not_reused(tmp_path, monkeypatch, caplog):
+    """Features of fewer samples than the last model's screenshots (written by another build
+    into its entry), or an unreadable features file that still matches its checksum: computed
+    again, never misaligned."""
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    first = store.model(make(IDS[:10]), HP)
+    state = first.folder / pipeline.STATE
+    meta = json.loads((state / "state.json").read_text())
+    (state / "state.json").write_text(json.dumps({**meta, "features": meta["features"] - 1}))
+    rehash(first)
+    store.model(make(IDS[:11]), HP)
+    assert stages.builds[-1] == state and stages.reused[-1] is None
+    second = store.model(make(IDS[:11], edited={"i3"}), HP)
+    (second.folder / pipeline.STATE / pipeline.FEATURES).write_bytes(b"\x93NUMPY damaged")
+    rehash(second)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.iconsearch"):
+        store.model(make(IDS[:11], edited={"i3", "i4"}), HP)
+    assert stages.builds[-1] == second.folder / pipeline.STATE and stages.reused[-1] is None
+    assert "the last model's features are unreadable" in caplog.text
+
+
+def rehash(model) -> None:
+    """``model``'s manifest made to match its state files again (as if they were written so)."""
+    from model_build.store import file_sha256
+
+    path = model.folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["state"] = {n: file_sha256(model.folder / pipeline.STATE / n) for n in manifest["state"]}
+    path.write_text(json.dumps(manifest))
 
 
 def test_a_bigger_change_other_options_or_incremental_false_train_in_full(tmp_path, monkeypatch):

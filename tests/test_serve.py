@@ -78,6 +78,7 @@ def test_adding_and_editing_an_icon_rebuilds_and_reloads(tmp_path, page):
         served.wait_for("training an icon model for 4 icons", timeout=10)  # logged before the reload
         served.wait_for("1 icons are new or changed since the last model: drawing only those", timeout=60)
         served.wait_for("re-fitting the last model (3 of 3 classes kept, 1 new)", timeout=60)
+        served.wait_for("samples reused from the last model", timeout=60)  # only the new icon's computed
         page.wait_for_function(f"{GRID} === 4")
         shot = page.locator(".iconsearch__grid [data-id='outlined/setting'] img").screenshot()
         [answer] = search_images(page, [(shot, "image/png")], k=1)

@@ -198,7 +198,7 @@ def test_screenshots_are_reused_with_the_icons_their_capture_skipped(tmp_path, m
         kept = [i for i in icons if i.id != "b"]
         return kept, [stalled], (np.zeros((4, 32, 32), np.uint8), np.array([0, 0, 1, 1], np.int32))
 
-    def build_model(icons, hp, out_dir, samples, skipped=(), start=None, scratch=None):
+    def build_model(icons, hp, out_dir, samples, skipped=(), start=None, scratch=None, reused=None):
         trained.append(([i.id for i in icons], len(samples[1]), [e["id"] for e in skipped]))
         (out_dir / "model.json").write_text("{}")
         return {"icons": len(icons), "skipped": list(skipped)}

@@ -56,6 +56,21 @@ def test_features_are_the_trunks_output_for_every_sample():
     np.testing.assert_allclose(got, want, rtol=2e-3, atol=1e-3 * np.abs(want).max())  # float16
 
 
+def test_known_features_are_copied_and_only_the_rest_computed():
+    """An incremental build's: the rows given come from the last model's features (here marked
+    so that a copy, not a computation, is what shows), the samples after them from the trunk."""
+    tf, keras = import_tf()
+    model = trunk(keras, Arch(), for_training=True)
+    x, _ = _samples(70)
+    want = features(tf, model, x, chunk=32)
+    old = np.full((90, want.shape[1]), -7, np.float16)
+    rows = np.array([88, 3, 40, *range(50, 73)])  # 26 rows, unordered
+    old[rows] = want[:26] + np.float16(0.5)
+    got = features(tf, model, x, chunk=16, known=(old, rows))
+    np.testing.assert_array_equal(got[:26], want[:26] + np.float16(0.5))
+    np.testing.assert_array_equal(got[26:], want[26:])
+
+
 def test_ranked_gives_each_samples_best_and_top_k_a_batch_at_a_time():
     tf, _ = import_tf()
     probs = np.random.default_rng(2).random((37, 9)).astype(np.float32)
