@@ -26,6 +26,9 @@ from .progress import Progress
 log = logging.getLogger(LOGGER_NAME)
 
 MIN_STEPS_PER_EPOCH = 30
+# A re-fit's epochs take every sample of its new classes (and names) but only this share of the
+# others', drawn once: the head knows those already, they only hold its columns in place.
+REFIT_REPLAY = 0.25
 
 
 @dataclass
@@ -131,13 +134,16 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         inputs, fit_model = x, classifier(keras, trunk_model, head_model)
     # Tiny sets (a handful of icons) get repeated so each epoch has enough steps for the
     # optimizer and BatchNorm's moving statistics to settle.
-    reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(train_idx)))))
-    fit_idx = np.tile(train_idx, reps)
+    fit_idx = train_idx if start is None else refit_samples(train_idx, y, names, start, hp.seed)
+    reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(fit_idx)))))
+    fit_idx = np.tile(fit_idx, reps)
     epochs, finetune_epochs, settle_epochs = hp.schedule(classes, refit=start is not None)
-    log.info("training %s: %s samples (%s held out), %d classes%s, %d epochs, %s parameters",
+    log.info("training %s: %s samples (%s held out%s), %d classes%s, %d epochs, %s parameters",
              ("the last model's head again, on its own trunk" if start else "the head on the pretrained backbone")
              if backbone else "from scratch",
-             f"{len(train_idx):,}", f"{len(val_idx):,}", classes,
+             f"{len(train_idx):,}", f"{len(val_idx):,}",
+             f"; {len(fit_idx) // reps:,} of them an epoch: the new classes' and a share of the others'"
+             if start else "", classes,
              f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", epochs,
              f"{fit_model.count_params():,}")
     fit = functools.partial(_fit, tf, keras, labels=labels, fit_idx=fit_idx, val_idx=val_idx,
@@ -187,6 +193,19 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     return TrainResult(model, float(train_acc), val_acc, val_top5, epochs,
                        len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state,
                        inputs if fit_model is head_model else None)
+
+
+def refit_samples(idx: np.ndarray, y: np.ndarray, names: np.ndarray, start: Start, seed: int,
+                  replay: float = REFIT_REPLAY) -> np.ndarray:
+    """The samples of ``idx`` that a re-fit from ``start`` trains on: all of a class (or a
+    sketch name) that ``start`` did not have, ``replay`` of the others, at random."""
+    old = np.ones(len(idx), bool)
+    shots, drawn = y[idx] >= 0, names[idx] >= 0
+    old[shots] = start.class_map[y[idx[shots]]] >= 0
+    if start.name_map is not None and len(start.name_map):
+        old[drawn] &= start.name_map[names[idx[drawn]]] >= 0
+    keep = ~old | (np.random.default_rng([seed, 7]).random(len(idx)) < replay)
+    return idx[keep]
 
 
 def cosine_scale(backbone) -> float | None:

@@ -4,7 +4,7 @@ the batches and the features are the samples, whole and unchanged."""
 import numpy as np
 
 from model_build.network import Arch, trunk
-from model_build.train import batches, features, import_tf, ranked
+from model_build.train import Start, batches, features, import_tf, ranked, refit_samples
 
 
 def _samples(n=300, size=32, seed=0):
@@ -69,6 +69,23 @@ def test_known_features_are_copied_and_only_the_rest_computed():
     got = features(tf, model, x, chunk=16, known=(old, rows))
     np.testing.assert_array_equal(got[:26], want[:26] + np.float16(0.5))
     np.testing.assert_array_equal(got[26:], want[26:])
+
+
+def test_a_refit_trains_on_its_new_classes_and_names_and_a_share_of_the_rest():
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 10, 4000).astype(np.int32)
+    names = np.where(rng.random(4000) < 0.2, rng.integers(0, 6, 4000), -1).astype(np.int32)
+    y[names >= 0] = -1  # a sketch is labelled by its name only
+    start = Start([], {}, class_map=np.array([0, 1, 2, -1, 3, 4, 5, 6, -1, 7]), name_map=np.array([0, -1, 1, 2, 3, 4]))
+    idx = np.arange(100, 4000)
+    got = refit_samples(idx, y, names, start, seed=1)
+    new = np.isin(y, [3, 8]) | (names == 1)
+    assert set(np.flatnonzero(new[idx]) + 100) <= set(got)  # every new one
+    old = idx[~new[idx]]
+    share = np.isin(old, got).mean()
+    assert 0.2 < share < 0.3 and set(got) <= set(idx)
+    np.testing.assert_array_equal(got, refit_samples(idx, y, names, start, seed=1))  # the same each time
+    assert not np.array_equal(got, refit_samples(idx, y, names, start, seed=2))
 
 
 def test_ranked_gives_each_samples_best_and_top_k_a_batch_at_a_time():
