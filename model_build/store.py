@@ -15,7 +15,9 @@ Layout of the cache folder::
                                does not take them again
     samples/<key>.refit.samples  a re-fit's: the last model's screenshots and the new icons'
     models/<key>/state/        what a later build re-fits from (weights, the classes' icons);
-                               checked by the manifest's "state" checksums, never shipped
+                               checked by the manifest's "state" checksums, never shipped; and
+                               the trunk's features of the model's samples (features.npy,
+                               checked by "state_features"), kept by the newest model only
     .lock                      one build at a time
 
 Keys are digests of one record, :func:`ingredients`: the icons' ids and contents, the
@@ -285,7 +287,11 @@ class ModelStore:
                                 refit_from=base.key if base else None)
                 manifest["files"] = {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
                 state = tmp / pipeline.STATE  # (not among the files a site gets)
-                manifest["state"] = {p.name: file_sha256(p) for p in sorted(state.iterdir())} if state.is_dir() else {}
+                # The features are checked apart: they go when a newer model is built (_drop_features).
+                manifest["state"] = {p.name: file_sha256(p) for p in sorted(state.iterdir())
+                                     if p.name != pipeline.FEATURES} if state.is_dir() else {}
+                if (state / pipeline.FEATURES).is_file():
+                    manifest["state_features"] = file_sha256(state / pipeline.FEATURES)
                 (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
                 final = self.entry(key)
                 final.parent.mkdir(parents=True, exist_ok=True)
@@ -295,6 +301,7 @@ class ModelStore:
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
         _prune(self.root / "models", keep=key)
+        _drop_features(self.root / "models", keep=key)
         return manifest
 
     def refit_base(self, icons: list[Icon], hp: HParams, limits: Limits) -> StoredModel | None:
@@ -362,7 +369,7 @@ class ModelStore:
         x = np.empty((kept + int(keep1.sum()), *x0.shape[1:]), x0.dtype)  # (one copy of the set, not three)
         np.compress(keep0, x0, axis=0, out=x[:kept])
         np.compress(keep1, x1, axis=0, out=x[kept:])
-        reused = np.flatnonzero(keep0) if meta.get("features") == len(x0) else None
+        reused = np.flatnonzero(keep0) if meta.get("features") == len(x0) and _features_intact(base) else None
         return icons, worse, (x, np.concatenate([y0[keep0], y1[keep1]])), reused
 
     def _samples_path(self, icons: list[Icon], hp: HParams) -> Path:
@@ -480,6 +487,31 @@ class CacheWriteError(Exception):
             where = f"{Path(str(exc.filename)).parent} (not cache_dir {root}: the system's temporary folder?)"
         super().__init__(f"could not write {what} into {where}: {words}. Fix: {fix}, or point the `cache_dir` "
                          "option at another folder; what was already complete is kept for the next build")
+
+
+def _features_intact(model: StoredModel) -> bool:
+    """Whether ``model`` still has its state's features, as written (a damaged file is logged)."""
+    from .pipeline import FEATURES, STATE
+
+    sha, path = model.manifest.get("state_features"), model.folder / STATE / FEATURES
+    if not sha or not path.is_file():
+        return False
+    if file_sha256(path) != sha:
+        log.warning("iconsearch: the last model's features are damaged; computing them all")
+        return False
+    return True
+
+
+def _drop_features(folder: Path, keep: str) -> None:
+    """The state features of every model but ``keep`` (the newest): a next build re-fits from
+    the model closest to its icons, nearly always the last one, and each file is ~2 KB a
+    sample (192 MB for example_site, 1.2 GB for all four Material sets). Those models stay
+    whole otherwise: cached, and a re-fit from them computes its features."""
+    from .pipeline import FEATURES, STATE
+
+    for entry in folder.glob(f"[!.]*/{STATE}/{FEATURES}"):
+        if entry.parent.parent.name != keep:
+            entry.unlink(missing_ok=True)
 
 
 def _prune(folder: Path, keep: str, max_entries: int = 3) -> None:

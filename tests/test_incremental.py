@@ -102,9 +102,8 @@ def test_a_state_without_features_is_re_fitted_from_all_samples_features(tmp_pat
 
 
 def test_features_that_do_not_match_their_samples_are_not_reused(tmp_path, monkeypatch, caplog):
-    """Features of fewer samples than the last model's screenshots (written by another build
-    into its entry), or an unreadable features file that still matches its checksum: computed
-    again, never misaligned."""
+    """Features of fewer samples than the last model's screenshots, a damaged features file, or
+    one that matches its checksum but cannot be read: computed again, never misaligned."""
     stages, store = Stages(monkeypatch), ModelStore(tmp_path)
     first = store.model(make(IDS[:10]), HP)
     state = first.folder / pipeline.STATE
@@ -114,12 +113,30 @@ def test_features_that_do_not_match_their_samples_are_not_reused(tmp_path, monke
     store.model(make(IDS[:11]), HP)
     assert stages.builds[-1] == state and stages.reused[-1] is None
     second = store.model(make(IDS[:11], edited={"i3"}), HP)
-    (second.folder / pipeline.STATE / pipeline.FEATURES).write_bytes(b"\x93NUMPY damaged")
-    rehash(second)
+    features = second.folder / pipeline.STATE / pipeline.FEATURES
+    features.write_bytes(b"\x93NUMPY damaged")
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.iconsearch"):
-        store.model(make(IDS[:11], edited={"i3", "i4"}), HP)
+        third = store.model(make(IDS[:11], edited={"i3", "i4"}), HP)
     assert stages.builds[-1] == second.folder / pipeline.STATE and stages.reused[-1] is None
+    assert "the last model's features are damaged" in caplog.text
+    features = third.folder / pipeline.STATE / pipeline.FEATURES
+    features.write_bytes(b"\x93NUMPY damaged")
+    rehash(third)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.iconsearch"):
+        store.model(make(IDS[:11], edited={"i3", "i4", "i5"}), HP)
+    assert stages.builds[-1] == third.folder / pipeline.STATE and stages.reused[-1] is None
     assert "the last model's features are unreadable" in caplog.text
+
+
+def test_only_the_newest_model_keeps_its_features_and_an_older_one_is_still_re_fitted_from(tmp_path, monkeypatch):
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    first = store.model(make(IDS[:10]), HP)
+    second = store.model(make(IDS[:11]), HP)
+    assert not (first.folder / pipeline.STATE / pipeline.FEATURES).exists()
+    assert (second.folder / pipeline.STATE / pipeline.FEATURES).exists()
+    assert store.model(make(IDS[:10]), HP).key == first.key and stages.builds[-1] == first.folder / pipeline.STATE
+    store.model(make(IDS[:9]), HP)  # closest to the first: re-fitted from it, its features computed
+    assert stages.builds[-1] == first.folder / pipeline.STATE and stages.reused[-1] is None
 
 
 def rehash(model) -> None:
@@ -129,6 +146,7 @@ def rehash(model) -> None:
     path = model.folder / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["state"] = {n: file_sha256(model.folder / pipeline.STATE / n) for n in manifest["state"]}
+    manifest["state_features"] = file_sha256(model.folder / pipeline.STATE / pipeline.FEATURES)
     path.write_text(json.dumps(manifest))
 
 
