@@ -1,7 +1,7 @@
 """One icon at a time on a warm example_site: each rebuild's time by stage, and whether the search
 finds the icon that changed.
 
-    .venv/bin/python benchmarks/incremental.py [--count 10] [--name NAME]
+    .venv/bin/python benchmarks/incremental.py [--count 10] [--name NAME] [--material SITE]
 
 Copies example_site (its mkdocs.yml without the docs' hook and nav, its icons and its iconsearch
 cache: build example_site first) into benchmarks/results/incremental-site/, then runs ``mkdocs build`` there once per step,
@@ -12,7 +12,10 @@ scenario of the icon added or edited (benchmarks/scenes.py: resvg, Cairo and a h
 rasterizer, never Chromium) through the built page: exact top-1 / top-5. The icons are from a set
 the backbone never saw. The site it leaves can be benchmarked whole afterwards:
 ``benchmarks/realworld.py --site benchmarks/results/incremental-site/site --config benchmarks/results/incremental-site/mkdocs.yml``.
-Prints and saves benchmarks/results/incremental-<name>.json.
+``--material SITE``: the same steps on a site that ``benchmarks/material_sets.py --name SITE``
+built (Material for MkDocs' sets, its warm cache), an ``icons/outlined`` source added beside them
+(into incremental-<SITE>/): a big set's one-icon rebuild. Prints and saves
+benchmarks/results/incremental-<name>.json.
 """
 
 from __future__ import annotations
@@ -33,6 +36,28 @@ STEPS = [("add", "eva-activity", "activity-outline"), ("add", "eva-award", "awar
 STAGES = {"check_s": r"drew each of the \d+ icons once to check them in ([\d.]+) s",
           "screenshots_s": r"screenshots: [\d,]+ crops in ([\d.]+) s",
           "training_s": r"training done in ([\d.]+) s"}
+
+
+def copy_material_site(name: str) -> None:
+    source = RESULTS / f"material-site-{name}"
+    cache = source / ".cache/plugin/iconsearch"
+    if not any(cache.glob("models/*/manifest.json")):
+        sys.exit(f"{cache} holds no model: build it first (benchmarks/material_sets.py --name {name})")
+    shutil.rmtree(FOLDER, ignore_errors=True)
+    (FOLDER / "icons/outlined").mkdir(parents=True)
+    shutil.copytree(cache, FOLDER / ".cache/plugin/iconsearch")
+    shutil.copytree(source / "docs", FOLDER / "docs")
+    config = yaml.safe_load((source / "mkdocs.yml").read_text())
+    (FOLDER / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def add_source(config_path) -> None:
+    """The icons/outlined source, once its first icon is there (a source of no icons is an error)."""
+    config = yaml.safe_load(config_path.read_text())
+    options = next(p["iconsearch"] for p in config["plugins"] if isinstance(p, dict) and "iconsearch" in p)
+    if not any(isinstance(s, dict) and s.get("path") == "icons/outlined" for s in options["icons"]):
+        options["icons"].append({"path": "icons/outlined", "prefix": "outlined/"})
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
 
 
 def copy_site() -> None:
@@ -60,10 +85,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=10, help="queries per scenario of each icon added or edited")
     ap.add_argument("--name", default="example_site")
+    ap.add_argument("--material", metavar="SITE", help="a material_sets.py site instead of example_site")
     args = ap.parse_args()
+    global FOLDER
+    if args.material:
+        FOLDER = RESULTS / f"incremental-{args.material}"
     if not EVA.is_dir():
         sys.exit(f"{EVA} is missing: run scripts/setup (npm ci installs eva-icons)")
-    copy_site()
+    copy_material_site(args.material) if args.material else copy_site()
     first = build()  # the copy's cache: nothing to train
     print(f"warm build, nothing changed: {first['wall_s']} s (cached model: {first['cached']})", flush=True)
     steps = []
@@ -73,6 +102,8 @@ def main() -> int:
             target.unlink()
         else:
             shutil.copy(EVA / f"{eva}.svg", target)
+            if args.material:
+                add_source(FOLDER / "mkdocs.yml")
         step = {"step": f"{what} outlined/{name}" + (f" ({eva})" if eva else ""), **build()}
         if eva:
             icon_id = f"outlined/{name}"
@@ -85,7 +116,7 @@ def main() -> int:
                         top5=round(100 * top5 / len(queries), 1))
         steps.append(step)
         print(step, flush=True)
-    result = {"name": args.name, "scenarios": list(SCENARIOS), "per_scenario": args.count,
+    result = {"name": args.name, "site": args.material or "example_site", "scenarios": list(SCENARIOS), "per_scenario": args.count,
               "warm_unchanged": first, "steps": steps}
     print(f"saved {save(f'incremental-{args.name}', result)}")
     return 0
