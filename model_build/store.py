@@ -308,12 +308,14 @@ class ModelStore:
         """The cached model to re-fit for ``icons``: built with the same options, code and
         backbone, whose icons differ from these by at most ``REFIT_SHARE`` of them (at least
         one: an icon added, edited or removed), with its state and screenshots still here,
-        fewer than ``MAX_GENERATIONS`` re-fits from a full build; the closest one, or None.
-        Icons removed do not count: a re-fit only drops their columns."""
-        from .pipeline import MAX_GENERATIONS, STATE, state_record
+        fewer than ``MAX_GENERATIONS`` re-fits from a full build; or None. Of several, the one
+        with the fewest icons to draw, then one that kept its features (``_drop_features``: the
+        trunk runs on the new samples only), then the fewest removed. Icons removed do not count
+        towards the limit: a re-fit only drops their columns."""
+        from .pipeline import FEATURES, MAX_GENERATIONS, STATE, state_record
 
         want, now = refit_key(hp, limits), {(i.id, i.digest) for i in icons}
-        best, best_change = None, None
+        best, best_rank = None, None
         for folder in sorted((self.root / "models").glob("[!.]*")):
             manifest = self.get(folder.name, quiet=True)
             if not manifest or manifest.get("refit_key") != want or not manifest.get("state"):
@@ -325,13 +327,14 @@ class ModelStore:
             except (OSError, ValueError):
                 continue
             before = {tuple(pair) for pair in meta["icons"]} | _capture_skipped(manifest)
-            change = len(now - before) + len(before - now)
+            kept = bool(manifest.get("state_features")) and (folder / STATE / FEATURES).is_file()
+            rank = (len(now - before), not kept, len(before - now))
             if (meta["generation"] >= MAX_GENERATIONS or not now & before
                     or len(now - before) > max(1, REFIT_SHARE * len(now))
                     or not (self.root / "samples" / manifest.get("samples_file", "")).is_file()):
                 continue
-            if best_change is None or change < best_change:
-                best, best_change = StoredModel(folder, manifest, folder.name, False), change
+            if best_rank is None or rank < best_rank:
+                best, best_rank = StoredModel(folder, manifest, folder.name, False), rank
         return best
 
     def _samples_beside(self, base: StoredModel, icons: list[Icon], hp: HParams, browser_path: str | None):

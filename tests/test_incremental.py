@@ -131,12 +131,23 @@ def test_features_that_do_not_match_their_samples_are_not_reused(tmp_path, monke
 def test_only_the_newest_model_keeps_its_features_and_an_older_one_is_still_re_fitted_from(tmp_path, monkeypatch):
     stages, store = Stages(monkeypatch), ModelStore(tmp_path)
     first = store.model(make(IDS[:10]), HP)
-    second = store.model(make(IDS[:11]), HP)
+    second = store.model(make(IDS[:9] + ["x"]), HP)
+    assert stages.builds[-1] == first.folder / pipeline.STATE
     assert not (first.folder / pipeline.STATE / pipeline.FEATURES).exists()
     assert (second.folder / pipeline.STATE / pipeline.FEATURES).exists()
-    assert store.model(make(IDS[:10]), HP).key == first.key and stages.builds[-1] == first.folder / pipeline.STATE
-    store.model(make(IDS[:9]), HP)  # closest to the first: re-fitted from it, its features computed
+    assert store.model(make(IDS[:10]), HP).key == first.key  # still cached
+    store.model(make(IDS[:10] + ["y"]), HP)  # one icon to draw from the first, two from the second
     assert stages.builds[-1] == first.folder / pipeline.STATE and stages.reused[-1] is None
+
+
+def test_of_two_bases_with_as_many_icons_to_draw_the_one_with_features_is_re_fitted(tmp_path, monkeypatch):
+    """The icon just added, edited: the full build lacks one icon as the re-fit does (the
+    edited one), but only the re-fit kept its features."""
+    stages, store = Stages(monkeypatch), ModelStore(tmp_path)
+    store.model(make(IDS[:10]), HP)
+    added = store.model(make(IDS[:11]), HP)
+    store.model(make(IDS[:11], edited={"i10"}), HP)
+    assert stages.builds[-1] == added.folder / pipeline.STATE and stages.reused[-1] == 40
 
 
 def rehash(model) -> None:
