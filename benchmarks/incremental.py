@@ -76,8 +76,10 @@ def copy_site() -> None:
     (FOLDER / "docs/index.md").write_text("# example_site, one icon at a time\n")
 
 
-def build() -> dict:
+def build(step: int = 0) -> dict:
+    """(Each build's log is kept beside the site: build-<step>.log.)"""
     run, log = timed_build(FOLDER / "mkdocs.yml", FOLDER, STAGES)
+    (FOLDER / f"build-{step}.log").write_text(log)
     return {**run, "refit": "re-fitting the last model" in log, "cached": "using the cached model" in log}
 
 
@@ -104,7 +106,7 @@ def main() -> int:
             shutil.copy(EVA / f"{eva}.svg", target)
             if args.material:
                 add_source(FOLDER / "mkdocs.yml")
-        step = {"step": f"{what} outlined/{name}" + (f" ({eva})" if eva else ""), **build()}
+        step = {"step": f"{what} outlined/{name}" + (f" ({eva})" if eva else ""), **build(n + 1)}
         if eva:
             icon_id = f"outlined/{name}"
             queries = make_queries([(icon_id, "outlined", target.read_text())], args.count, seed=100 + n)

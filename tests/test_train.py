@@ -2,6 +2,7 @@
 the batches and the features are the samples, whole and unchanged."""
 
 import numpy as np
+import pytest
 
 from model_build.network import Arch, trunk
 from model_build.train import Start, batches, features, import_tf, ranked, refit_samples
@@ -218,3 +219,24 @@ def test_samples_and_features_stay_on_disk(tmp_path):
     *_, in_memory, peak_in_memory = traced(None)
     np.testing.assert_array_equal(on_disk, in_memory)
     assert peak_in_memory > 100e6 and peak < 50e6, (peak / 1e6, peak_in_memory / 1e6)
+
+
+def test_a_refit_head_keeps_old_columns_and_starts_a_new_name_as_an_average_one():
+    """Old classes' and names' columns come from the last model by their maps; a new name has no
+    weights and the mean bias (a random column outscored trained ones at a re-fit's low rate)."""
+    from model_build.network import head
+    from model_build.train import _start_head
+
+    _, keras = import_tf()
+    arch = Arch()
+    old = head(keras, arch, 3, names=2, cosine=16.0)
+    new = head(keras, arch, 4, names=3, cosine=16.0)
+    weights = {layer.name: layer.get_weights() for layer in old.layers if layer.weights}
+    _start_head(new, Start([], weights, class_map=np.array([2, -1, 0, 1]), name_map=np.array([1, -1, 0])))
+    (classes,) = new.get_layer("probabilities").get_weights()
+    np.testing.assert_array_equal(classes[:, [0, 2, 3]], weights["probabilities"][0][:, [2, 0, 1]])
+    kernel, bias = new.get_layer("sketch").get_weights()
+    old_kernel, old_bias = weights["sketch"]
+    np.testing.assert_array_equal(kernel[:, [0, 2]], old_kernel[:, [1, 0]])
+    assert not kernel[:, 1].any() and bias[1] == pytest.approx(old_bias.mean())
+    np.testing.assert_array_equal(new.get_layer("embedding").get_weights()[0], weights["embedding"][0])
