@@ -47,8 +47,7 @@ def copy_material_site(name: str) -> None:
     (FOLDER / "icons/outlined").mkdir(parents=True)
     shutil.copytree(cache, FOLDER / ".cache/plugin/iconsearch")
     shutil.copytree(source / "docs", FOLDER / "docs")
-    config = yaml.safe_load((source / "mkdocs.yml").read_text())
-    (FOLDER / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    shutil.copy(source / "mkdocs.yml", FOLDER / "mkdocs.yml")
 
 
 def add_source(config_path) -> None:

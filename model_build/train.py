@@ -179,8 +179,10 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     if len(drawn):
         got, got5 = ranked(fit_model, batches(tf, inputs, names, drawn, 1024), min(5, n_names), output=1)
         sketch_acc, sketch_top5 = _hits(got, got5, names[drawn])
-    # (From the features when the head was trained on them: the trunk need not run again.)
-    protos = prototypes(tf, keras, None if fit_model is head_model else trunk_model, head_model, inputs, y, sketch,
+    # The head's inputs are the final trunk's features unless fine-tuning ran last: then the
+    # prototypes come from them (the trunk need not run again), and a re-fit can reuse them.
+    on_features = fit_model is head_model
+    protos = prototypes(tf, keras, None if on_features else trunk_model, head_model, inputs, y, sketch,
                         classes, hp.seed)
     seconds = time.monotonic() - began
     log.info("training done in %.0f s: validation top-1 %.2f%%, top-5 %.2f%% on %s held-out samples%s",
@@ -196,7 +198,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
              "head": {layer.name: layer.get_weights() for layer in head_model.layers if layer.weights}}
     return TrainResult(model, float(train_acc), val_acc, val_top5, epochs,
                        len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state,
-                       inputs if fit_model is head_model else None)
+                       inputs if on_features else None)
 
 
 def refit_samples(idx: np.ndarray, y: np.ndarray, names: np.ndarray, start: Start, seed: int,
