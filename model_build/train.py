@@ -134,6 +134,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
             # classes only, in a re-fit): the classifier is right before its first step.
             fresh = np.ones(classes, bool) if start is None else start.class_map < 0
             _start_cosine(head_model, inputs, y, train_idx, fresh)
+        if n_names and start is None:
+            _start_sketch(head_model, inputs, names, train_idx, hp.seed)
     else:
         inputs, fit_model = x, classifier(keras, trunk_model, head_model)
     # Tiny sets (a handful of icons) get repeated so each epoch has enough steps for the
@@ -175,13 +177,31 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     truth = y[shots]
     pred, top5 = ranked(fit_model, batches(tf, inputs, y, shots, 1024), min(5, classes))
     val_acc, val_top5 = _hits(pred, top5, truth)
-    sketch_acc = sketch_top5 = float("nan")
-    if len(drawn):
-        got, got5 = ranked(fit_model, batches(tf, inputs, names, drawn, 1024), min(5, n_names), output=1)
-        sketch_acc, sketch_top5 = _hits(got, got5, names[drawn])
     # The head's inputs are the final trunk's features unless fine-tuning ran last: then the
     # prototypes come from them (the trunk need not run again), and a re-fit can reuse them.
     on_features = fit_model is head_model
+    sketch_acc = sketch_top5 = float("nan")
+    if len(drawn):
+        def sketch_hits():
+            got, got5 = ranked(fit_model, batches(tf, inputs, names, drawn, 1024), min(5, n_names), output=1)
+            return _hits(got, got5, names[drawn])
+
+        sketch_acc, sketch_top5 = sketch_hits()
+        if on_features:
+            # Few epochs over many names (all four Material sets: 1 epoch, 11,711 names) leave
+            # the trained sketch head behind the nearest-mean one on the final embedding (69 vs
+            # 79 % by name there); many (example_site's 12) take it beyond: keep the better.
+            layers = [head_model.get_layer(n) for n in ("sketch_embedding", "sketch")]
+            trained = [layer.get_weights() for layer in layers]
+            _start_sketch(head_model, inputs, names, train_idx, hp.seed)
+            means = sketch_hits()
+            log.info("sketch head: trained %.2f%%, nearest-mean %.2f%% by name on held-out sketches: %s kept",
+                     100 * sketch_acc, 100 * means[0], "nearest-mean" if means[0] > sketch_acc else "trained")
+            if means[0] > sketch_acc:
+                sketch_acc, sketch_top5 = means
+            else:
+                for layer, weights in zip(layers, trained):
+                    layer.set_weights(weights)
     protos = prototypes(tf, keras, None if on_features else trunk_model, head_model, inputs, y, sketch,
                         classes, hp.seed)
     seconds = time.monotonic() - began
@@ -237,6 +257,46 @@ def _start_cosine(head_model, inputs: np.ndarray, y: np.ndarray, idx: np.ndarray
     seen = np.linalg.norm(total, axis=1) > 0
     weights[:, seen] = _unit(total[seen]).T.astype(np.float32)
     layer.set_weights([weights])
+
+
+def _start_sketch(head_model, inputs: np.ndarray, names: np.ndarray, idx: np.ndarray, seed: int,
+                  chunk: int = 65536, shift: float = 4.0) -> None:
+    """The sketch head as a nearest-mean classifier before its first step: its hidden layer
+    the sketches' embeddings in whitened principal components (shifted by ``shift``, where
+    ReLU passes them), each name's column and bias the score of its mean there, at the
+    scale that fits the training sketches best. A random head needs many epochs on a few
+    sketches a name: all four Material sets' single epoch (11,711 names) read 1 % by name."""
+    kernel, bias = head_model.get_layer("embedding").get_weights()
+    hidden, out = head_model.get_layer("sketch_embedding"), head_model.get_layer("sketch")
+    idx = idx[names[idx] >= 0]
+    width, count = hidden.get_weights()[0].shape[1], out.get_weights()[0].shape[1]
+    if len(idx) <= width:
+        return
+    emb = np.concatenate([inputs[idx[i:i + chunk]].astype(np.float32) @ kernel + bias
+                          for i in range(0, len(idx), chunk)])
+    mid = emb.mean(axis=0)
+    spread, axes = np.linalg.eigh(np.cov(emb - mid, rowvar=False))
+    whiten = (axes[:, -width:] / np.sqrt(np.maximum(spread[-width:], 1e-6))).astype(np.float32)
+    z = (emb - mid) @ whiten
+    label = names[idx]
+    means = np.zeros((count, width), np.float64)
+    np.add.at(means, label, z)
+    seen = np.bincount(label, minlength=count)
+    means = (means / np.maximum(seen, 1)[:, None]).astype(np.float32)
+    # logit = s (m . z - |m|^2 / 2): the nearest mean wins; s from a sample of the sketches.
+    pick = np.random.default_rng([seed, 11]).permutation(len(z))[:4096]
+    raw = z[pick] @ means.T - 0.5 * (means ** 2).sum(axis=1)
+    raw[:, seen == 0] = -np.inf
+    def loss(s):
+        logit = s * raw
+        logit -= logit.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(logit).sum(axis=1)) - logit[np.arange(len(pick)), label[pick]]))
+    scale = min((0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0), key=loss)
+    hidden.set_weights([whiten, (shift - mid @ whiten).astype(np.float32)])
+    col_bias = -scale * (0.5 * (means ** 2).sum(axis=1) + shift * means.sum(axis=1))
+    col_bias[seen == 0] = col_bias[seen > 0].min()  # (no sketch to learn it from: never first)
+    out.set_weights([(scale * means.T).astype(np.float32), col_bias.astype(np.float32)])
+    log.debug("sketch head: nearest-mean start, scale %s", scale)
 
 
 def _start_head(head_model, start: Start) -> None:

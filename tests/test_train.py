@@ -184,6 +184,34 @@ def test_a_cosine_head_starts_from_each_classs_mean_direction():
     assert (probs.argmax(1)[labelled] == y[labelled]).mean() > 0.95 > (before[labelled] == y[labelled]).mean()
 
 
+def test_a_sketch_head_starts_as_the_nearest_name_mean():
+    """Before any step, the sketch head already names sketches (features in clusters, one a
+    name, through a random embedding) as the nearest mean of their name's sketches; a name with
+    no sketch to learn from is never first; screenshots (name -1) are ignored."""
+    from model_build.network import head
+    from model_build.train import _start_sketch
+
+    _, keras = import_tf()
+    arch = Arch()
+    rng = np.random.default_rng(5)
+    count, per = 40, 30
+    centres = rng.normal(size=(count, arch.features)).astype(np.float32)
+    names = np.repeat(np.arange(count), per).astype(np.int32)
+    feats = (centres[names] + 0.5 * rng.normal(size=(len(names), arch.features))).astype(np.float16)
+    names[names == count - 1] = -1  # the last name: screenshots only
+    model = head(keras, arch, 3, (0.1, 0.05), names=count, cosine=16.0)
+
+    def named():
+        got = model.predict(feats.astype(np.float32), verbose=0)[1].argmax(1)
+        return (got == names)[names >= 0].mean(), got
+
+    before, _ = named()
+    _start_sketch(model, feats, names, np.arange(len(names)), seed=0)
+    after, got = named()
+    assert after > 0.95 > 0.2 > before, (after, before)
+    assert not (got == count - 1).any()
+
+
 def test_samples_and_features_stay_on_disk(tmp_path):
     """A cache's samples are read as views of their file and the backbone's features are written
     to a disk-backed array: training's own memory does not grow with the screenshots (numpy's
@@ -241,3 +269,30 @@ def test_a_refit_head_keeps_old_columns_and_starts_a_new_name_as_an_average_one(
     np.testing.assert_allclose(kernel[:, 1], old_kernel.mean(axis=1), rtol=1e-6)
     assert bias[1] == pytest.approx(old_bias.mean())
     np.testing.assert_array_equal(new.get_layer("embedding").get_weights()[0], weights["embedding"][0])
+
+
+def test_training_keeps_the_better_sketch_head_trained_or_nearest_mean(caplog):
+    """After the epochs, the trained sketch head is compared on held-out sketches with the
+    nearest-mean one on the final embedding; the better is kept, and its figures reported."""
+    import logging
+    import re
+
+    from model_build import LOGGER_NAME
+    from model_build.backbone import load
+    from model_build.hparams import HParams
+    from model_build.train import train
+
+    rng = np.random.default_rng(6)
+    count, per = 4, 20
+    looks = rng.integers(0, 2, (count, 32, 32)).astype(np.uint8) * 255
+    x = np.repeat(looks, 2 * per, axis=0)
+    x = np.where(rng.random(x.shape) < 0.05, 255 - x, x).astype(np.uint8)
+    kind = np.tile(np.repeat([0, 1], per), count)  # each look's screenshots, then its sketches
+    label = np.repeat(np.arange(count), 2 * per).astype(np.int32)
+    y, names = np.where(kind == 0, label, -1), np.where(kind == 1, label, -1)
+    with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
+        result = train(x, y, count, HParams(epochs=1, validation_fraction=0.3), load(), names, count)
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("sketch head:"))
+    trained, means = (float(v) for v in re.findall(r"([\d.]+)%", line))
+    assert 100 * result.sketch_accuracy == pytest.approx(max(trained, means), abs=0.01)
+    assert ("nearest-mean kept" in line) == (means > trained)
