@@ -184,12 +184,12 @@ def test_a_cosine_head_starts_from_each_classs_mean_direction():
     assert (probs.argmax(1)[labelled] == y[labelled]).mean() > 0.95 > (before[labelled] == y[labelled]).mean()
 
 
-def test_a_sketch_head_starts_as_the_nearest_name_mean():
-    """Before any step, the sketch head already names sketches (features in clusters, one a
+def test_a_nearest_mean_sketch_head_names_sketches_by_their_names_mean():
+    """With no training step, the sketch head names sketches (features in clusters, one a
     name, through a random embedding) as the nearest mean of their name's sketches; a name with
     no sketch to learn from is never first; screenshots (name -1) are ignored."""
     from model_build.network import head
-    from model_build.train import _start_sketch
+    from model_build.train import _nearest_mean_sketch
 
     _, keras = import_tf()
     arch = Arch()
@@ -206,7 +206,7 @@ def test_a_sketch_head_starts_as_the_nearest_name_mean():
         return (got == names)[names >= 0].mean(), got
 
     before, _ = named()
-    _start_sketch(model, feats, names, np.arange(len(names)), seed=0)
+    _nearest_mean_sketch(model, feats, names, np.arange(len(names)), seed=0)
     after, got = named()
     assert after > 0.95 > 0.2 > before, (after, before)
     assert not (got == count - 1).any()
