@@ -103,7 +103,7 @@ def head(keras, arch: Arch, classes: int, dropout: tuple[float, float] = (0.3, 0
     inp = keras.Input((arch.features,), name="features")
     x = layers.Dropout(dropout[0])(inp)
     x = layers.Dense(arch.embed, activation=None if cosine else "relu", name="embedding")(x)
-    x = layers.Dropout(dropout[1])(x)
+    x = layers.Dropout(dropout[1], name="embedding_dropout")(x)  # (both outputs read it: ``train.split_outputs``)
     out = (_cosine(keras, classes, "probabilities", cosine) if cosine
            else layers.Dense(classes, activation="softmax", name="probabilities"))(x)
     if not names:

@@ -296,3 +296,49 @@ def test_training_keeps_the_better_sketch_head_trained_or_nearest_mean(caplog):
     trained, means = (float(v) for v in re.findall(r"([\d.]+)%", line))
     assert 100 * result.sketch_accuracy == pytest.approx(max(trained, means), abs=0.01)
     assert ("nearest-mean kept" in line) == (means > trained)
+
+
+def test_split_outputs_train_the_head_as_keras_does_with_a_masked_loss():
+    """The head trained through ``split_outputs`` (each output computed for its own samples)
+    ends with the weights the plain two-output Keras model reaches with masked losses, and
+    reports the same accuracy (no dropout: the same steps in both)."""
+    from model_build.hparams import HParams
+    from model_build.network import head
+    from model_build.train import _fit, split_outputs
+
+    tf, keras = import_tf()
+    arch = Arch()
+    rng = np.random.default_rng(8)
+    n, classes, names = 96, 7, 5
+    feats = rng.normal(size=(n, arch.features)).astype(np.float16)
+    sketch = rng.random(n) < 0.3
+    labels = np.stack([np.where(sketch, -1, rng.integers(0, classes, n)),
+                       np.where(sketch, rng.integers(0, names, n), -1)], axis=1).astype(np.int32)
+    hp = HParams(batch_size=32)
+    plain = head(keras, arch, classes, (0.0, 0.0), names, cosine=16.0)
+    split = head(keras, arch, classes, (0.0, 0.0), names, cosine=16.0)
+    split.set_weights(plain.get_weights())
+    initial = plain.get_weights()
+    runs = []
+    for model in (plain, split_outputs(tf, keras, split, (classes, names), hp.label_smoothing)):
+        tf.keras.utils.set_random_seed(0)
+        runs.append(_fit(tf, keras, model, feats, 1e-2, 3, labels=labels, fit_idx=np.arange(n),
+                         val_idx=np.arange(n), sizes=(classes, names), hp=hp).history)
+    for a, b in zip(plain.get_weights(), split.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
+    assert all(not np.allclose(a, b) for a, b in zip(initial, split.get_weights()))  # (each layer trained)
+    np.testing.assert_allclose(runs[0]["val_probabilities_accuracy"], runs[1]["val_accuracy"], atol=1e-6)
+    np.testing.assert_allclose(runs[0]["loss"], runs[1]["loss"], rtol=1e-4)
+
+
+def test_add_by_label_sums_rows_as_np_add_at_does():
+    from model_build.train import add_by_label
+
+    rng = np.random.default_rng(9)
+    labels, rows = rng.integers(0, 7, 500), rng.normal(size=(500, 3))
+    want, got = np.ones((9, 3)), np.ones((9, 3))
+    np.add.at(want, labels, rows)
+    add_by_label(got, labels, rows)
+    np.testing.assert_allclose(got, want)
+    add_by_label(got, labels[:0], rows[:0])  # (nothing to add)
+    np.testing.assert_allclose(got, want)
