@@ -290,6 +290,7 @@ def _nearest_mean_sketch(head_model, inputs: np.ndarray, names: np.ndarray, idx:
     pick = np.random.default_rng([seed, 11]).permutation(len(z))[:4096]
     raw = z[pick] @ means.T - 0.5 * (means ** 2).sum(axis=1)
     raw[:, seen == 0] = -np.inf
+
     def loss(s):
         logit = s * raw
         logit -= logit.max(axis=1, keepdims=True)
@@ -299,7 +300,7 @@ def _nearest_mean_sketch(head_model, inputs: np.ndarray, names: np.ndarray, idx:
     col_bias = -scale * (0.5 * (means ** 2).sum(axis=1) + shift * means.sum(axis=1))
     col_bias[seen == 0] = col_bias[seen > 0].min()  # (no sketch to learn it from: never first)
     out.set_weights([(scale * means.T).astype(np.float32), col_bias.astype(np.float32)])
-    log.debug("sketch head: nearest-mean start, scale %s", scale)
+    log.debug("sketch head: nearest-mean, scale %s", scale)
 
 
 def _start_head(head_model, start: Start) -> None:
@@ -374,9 +375,9 @@ def split_outputs(tf, keras, head_model, sizes: tuple[int, int], smoothing: floa
     """``head_model`` (two outputs: classes and sketch names) wrapped for ``fit``: each step
     computes the classifier for the batch's screenshots only and the sketch head for its
     sketches only; the losses and their gradients are Keras's with one loss masked (each a
-    sum over its samples divided by the whole batch). All four Material sets' head (13,602
-    classes, 11,711 names, a quarter of the samples sketches) ran ~50 ms a step of 128 either
-    way on this CPU: the output layers' products are most of it, and they shrink with their rows."""
+    sum over its samples divided by the whole batch). The output layers' products are most of
+    a step, and they shrink with their rows: all four Material sets' head (13,602 classes, 11,711
+    names, a quarter of the samples sketches) ran 61-76 ms a step of 128 Keras's way, 45 ms so."""
     body = keras.Model(head_model.input, head_model.get_layer("embedding_dropout").output)
     classify = head_model.get_layer("probabilities")
     draw = (head_model.get_layer("sketch_embedding"), head_model.get_layer("sketch"))
@@ -401,9 +402,9 @@ def split_outputs(tf, keras, head_model, sizes: tuple[int, int], smoothing: floa
             probs = self.classify(tf.boolean_mask(emb, shot))
             named = self.draw[1](self.draw[0](tf.boolean_mask(emb, drawn)))
             truth = tf.boolean_mask(y[:, 0], shot)
-            rows = tf.cast(tf.shape(x)[0], tf.float32)
-            loss = (tf.reduce_sum(losses[0](truth, probs)) + tf.reduce_sum(losses[1](tf.boolean_mask(y[:, 1], drawn), named))) / rows
-            return loss, probs, truth
+            total = tf.reduce_sum(losses[0](truth, probs)) + \
+                tf.reduce_sum(losses[1](tf.boolean_mask(y[:, 1], drawn), named))
+            return total / tf.cast(tf.shape(x)[0], tf.float32), probs, truth
 
         def _track(self, loss, probs, truth):
             self.trackers[0].update_state(loss)
@@ -434,12 +435,12 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels,
     steps = int(np.ceil(len(fit_idx) / hp.batch_size)) * epochs
     optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps))
     split = model.name == "head_split"  # (its own losses and metrics: ``split_outputs``)
-    metrics = [_masked_top_k(tf, keras, 1, "accuracy")] + ([_masked_top_k(tf, keras, min(5, sizes[0]), "top5")]
-                                                            if top5 else [])
-    losses = [_smoothed_sparse_loss(tf, keras, n, hp.label_smoothing) for n in sizes]
     if split:
         model.compile(optimizer=optimizer)
     else:
+        metrics = [_masked_top_k(tf, keras, 1, "accuracy")] + \
+            ([_masked_top_k(tf, keras, min(5, sizes[0]), "top5")] if top5 else [])
+        losses = [_smoothed_sparse_loss(tf, keras, n, hp.label_smoothing) for n in sizes]
         model.compile(optimizer=optimizer, loss=losses if len(sizes) > 1 else losses[0],
                       metrics=[metrics, []] if len(sizes) > 1 else metrics)
 
