@@ -161,6 +161,14 @@ def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
     assert HParams().schedule(831, refit=True)[0] == 4 and HParams(epochs=6).schedule(831, refit=True)[0] == 6
 
 
+def clustered(arch, groups: int, per: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``per`` features of each of ``groups`` random centres, with ``noise``: (labels, float16 features)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(groups, arch.features)).astype(np.float32)
+    labels = np.repeat(np.arange(groups), per).astype(np.int32)
+    return labels, (centres[labels] + noise * rng.normal(size=(len(labels), arch.features))).astype(np.float16)
+
+
 def test_a_cosine_head_starts_from_each_classs_mean_direction():
     """Before any training step, the cosine head already sorts samples by class (features in
     clusters through a random embedding); its probabilities are a softmax (rows sum to 1)."""
@@ -169,11 +177,8 @@ def test_a_cosine_head_starts_from_each_classs_mean_direction():
 
     _, keras = import_tf()
     arch = Arch()
-    rng = np.random.default_rng(4)
     classes, per = 6, 40
-    centres = rng.normal(size=(classes, arch.features)).astype(np.float32)
-    y = np.repeat(np.arange(classes), per).astype(np.int32)
-    feats = (centres[y] + 0.3 * rng.normal(size=(len(y), arch.features))).astype(np.float16)
+    y, feats = clustered(arch, classes, per, 0.3, seed=4)
     y[::per] = -1  # a sketch (the other output's sample): no class's mean
     model = head(keras, arch, classes, (0.1, 0.05), cosine=16.0)
     before = model.predict(feats.astype(np.float32), verbose=0).argmax(1)
@@ -193,11 +198,8 @@ def test_a_nearest_mean_sketch_head_names_sketches_by_their_names_mean():
 
     _, keras = import_tf()
     arch = Arch()
-    rng = np.random.default_rng(5)
     count, per = 40, 30
-    centres = rng.normal(size=(count, arch.features)).astype(np.float32)
-    names = np.repeat(np.arange(count), per).astype(np.int32)
-    feats = (centres[names] + 0.5 * rng.normal(size=(len(names), arch.features))).astype(np.float16)
+    names, feats = clustered(arch, count, per, 0.5, seed=5)
     names[names == count - 1] = -1  # the last name: screenshots only
     model = head(keras, arch, 3, (0.1, 0.05), names=count, cosine=16.0)
 
