@@ -189,7 +189,8 @@ def test_a_cosine_head_starts_from_each_classs_mean_direction():
     assert (probs.argmax(1)[labelled] == y[labelled]).mean() > 0.95 > (before[labelled] == y[labelled]).mean()
 
 
-def test_a_nearest_mean_sketch_head_names_sketches_by_their_names_mean():
+@pytest.mark.parametrize("cosine", [16.0, None])  # (a ReLU embedding on the first backbone)
+def test_a_nearest_mean_sketch_head_names_sketches_by_their_names_mean(cosine):
     """With no training step, the sketch head names sketches (features in clusters, one a
     name, through a random embedding) as the nearest mean of their name's sketches; a name with
     no sketch to learn from is never first; screenshots (name -1) are ignored."""
@@ -201,7 +202,7 @@ def test_a_nearest_mean_sketch_head_names_sketches_by_their_names_mean():
     count, per = 40, 30
     names, feats = clustered(arch, count, per, 0.5, seed=5)
     names[names == count - 1] = -1  # the last name: screenshots only
-    model = head(keras, arch, 3, (0.1, 0.05), names=count, cosine=16.0)
+    model = head(keras, arch, 3, (0.1, 0.05), names=count, cosine=cosine)
 
     def named():
         got = model.predict(feats.astype(np.float32), verbose=0)[1].argmax(1)
@@ -211,6 +212,12 @@ def test_a_nearest_mean_sketch_head_names_sketches_by_their_names_mean():
     _nearest_mean_sketch(model, feats, names, np.arange(len(names)), seed=0)
     after, got = named()
     assert after > 0.95 > 0.2 > before, (after, before)
+    # Its hidden layer: the sketches' embeddings (as the head computes them) in whitened
+    # principal components, centred on the shift.
+    hidden = keras.Model(model.input, model.get_layer("sketch_embedding").output)
+    h = hidden.predict(feats[names >= 0].astype(np.float32), verbose=0)
+    np.testing.assert_allclose(h.mean(axis=0), 4.0, atol=0.05)
+    np.testing.assert_allclose(h.std(axis=0), 1.0, atol=0.05)
     assert not (got == count - 1).any()
 
 
