@@ -85,9 +85,36 @@ def import_tf():
 
 
 def split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(train, held out)`` indexes of ``n`` samples, at random (pretraining's)."""
     order = np.random.default_rng([seed, 3]).permutation(n)
     n_val = max(1, int(round(n * fraction))) if n > 1 else 0
     return order[n_val:], order[:n_val]
+
+
+def content_split(x: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(train, held out)`` sorted indexes of the samples ``x``, each side decided by the
+    sample's bytes: those of ``fraction`` of them with the lowest keys (a seeded hash of the
+    content) are held out. A re-fit keeps its base's samples of the icons it keeps, so they
+    stay on the side they were on (a permutation by count alone changes with every icon added,
+    and the re-fit then "held out" samples its base had trained on); identical samples share
+    a side."""
+    n = len(x)
+    n_val = max(1, int(round(n * fraction))) if n > 1 else 0
+    flat = x.reshape(n, -1)
+    words = -(-flat.shape[1] // 8)
+    mult = np.random.default_rng([seed, 3]).integers(1, 2 ** 63, words, dtype=np.uint64) | np.uint64(1)
+    keys = np.empty(n, np.uint64)
+    for lo in range(0, n, 65_536):  # a chunk at a time: ``x`` may be a disk-backed array
+        rows = np.zeros((min(n, lo + 65_536) - lo, words * 8), np.uint8)
+        rows[:, :flat.shape[1]] = flat[lo:lo + 65_536]
+        h = (rows.view(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+        for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB), (31, None)):
+            h ^= h >> np.uint64(shift)  # splitmix64's finalizer: every input bit moves the key
+            if factor:
+                h *= np.uint64(factor)
+        keys[lo:lo + len(h)] = h
+    order = np.argsort(keys, kind="stable")
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
 def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None,
@@ -117,7 +144,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # (0.3/0.2, as in pretraining from scratch, cost ~1 point of validation accuracy).
     cosine = cosine_scale(backbone)
     head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2), n_names, cosine)
-    train_idx, val_idx = split(len(x), hp.validation_fraction, hp.seed)
+    train_idx, val_idx = content_split(x, hp.validation_fraction, hp.seed)
     if backbone:
         copy_weights(start.trunk if start else backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from model_build.network import Arch, trunk
-from model_build.train import Start, batches, features, import_tf, ranked, refit_samples
+from model_build.train import Start, batches, content_split, features, import_tf, ranked, refit_samples
 
 
 def _samples(n=300, size=32, seed=0):
@@ -70,6 +70,24 @@ def test_known_features_are_copied_and_only_the_rest_computed():
     got = features(tf, model, x, chunk=16, known=(old, rows))
     np.testing.assert_array_equal(got[:26], want[:26] + np.float16(0.5))
     np.testing.assert_array_equal(got[26:], want[26:])
+
+
+def test_the_held_out_samples_are_chosen_by_content_and_stay_held_out_when_icons_come_and_go():
+    x, _ = _samples(4000, size=9)  # 81 bytes a row: not whole 8-byte words
+    x[100] = x[2000]  # an identical sample in another place
+    train, held = content_split(x, 0.1, seed=0)
+    assert len(held) == 400 and sorted(np.concatenate([train, held])) == list(range(4000))
+    assert (100 in held) == (2000 in held)
+    # A re-fit's set: the first 300 samples gone (an icon removed), 240 new ones after the rest.
+    new = np.concatenate([x[300:], _samples(240, size=9, seed=1)[0]])
+    train2, held2 = content_split(new, 0.1, seed=0)
+    was_held = set(held.tolist())
+    kept = np.arange(300, 4000)
+    now_held = set((held2[held2 < len(kept)] + 300).tolist())
+    # Almost no sample the base trained on is held out now (a permutation by count held out
+    # ~330), and the base's held-out samples stay so.
+    assert len(now_held - was_held) <= 8 and len(was_held & set(kept.tolist()) - now_held) <= 8
+    assert len(set(content_split(x, 0.1, seed=1)[1].tolist()) & was_held) < 80  # the seed counts
 
 
 def test_a_refit_trains_on_its_new_classes_and_names_and_a_share_of_the_rest():
