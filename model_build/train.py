@@ -97,23 +97,27 @@ def content_split(x: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray
     content) are held out. A re-fit keeps its base's samples of the icons it keeps, so they
     stay on the side they were on (a permutation by count alone changes with every icon added,
     and the re-fit then "held out" samples its base had trained on); identical samples share
-    a side."""
-    n = len(x)
-    n_val = max(1, int(round(n * fraction))) if n > 1 else 0
-    flat = x.reshape(n, -1)
+    a side. Blank samples (all zero: a screenshot with too little contrast, which the widget
+    never searches) are on neither: they would all share one side, and no model names them."""
+    flat = x.reshape(len(x), -1)
     words = -(-flat.shape[1] // 8)
     mult = np.random.default_rng([seed, 3]).integers(1, 2 ** 63, words, dtype=np.uint64) | np.uint64(1)
-    keys = np.empty(n, np.uint64)
-    for lo in range(0, n, 65_536):  # a chunk at a time: ``x`` may be a disk-backed array
-        rows = np.zeros((min(n, lo + 65_536) - lo, words * 8), np.uint8)
+    keys = np.empty(len(x), np.uint64)
+    inked = np.empty(len(x), bool)
+    for lo in range(0, len(x), 65_536):  # a chunk at a time: ``x`` may be a disk-backed array
+        rows = np.zeros((min(len(x), lo + 65_536) - lo, words * 8), np.uint8)
         rows[:, :flat.shape[1]] = flat[lo:lo + 65_536]
+        inked[lo:lo + len(rows)] = rows.any(axis=1)
         h = (rows.view(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
         for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB), (31, None)):
             h ^= h >> np.uint64(shift)  # splitmix64's finalizer: every input bit moves the key
             if factor:
                 h *= np.uint64(factor)
         keys[lo:lo + len(h)] = h
-    order = np.argsort(keys, kind="stable")
+    kept = np.flatnonzero(inked)
+    n = len(kept)
+    n_val = max(1, int(round(n * fraction))) if n > 1 else 0
+    order = kept[np.argsort(keys[kept], kind="stable")]
     return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
@@ -169,10 +173,11 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     reps = max(1, int(np.ceil(MIN_STEPS_PER_EPOCH * hp.batch_size / max(1, len(fit_idx)))))
     fit_idx = np.tile(fit_idx, reps)
     epochs, finetune_epochs, settle_epochs = hp.schedule(classes, refit=start is not None)
-    log.info("training %s: %s samples (%s held out%s), %d classes%s, %d epochs, %s parameters",
+    blank = len(x) - len(train_idx) - len(val_idx)
+    log.info("training %s: %s samples (%s held out%s%s), %d classes%s, %d epochs, %s parameters",
              ("the last model's head again, on its own trunk" if start else "the head on the pretrained backbone")
              if backbone else "from scratch",
-             f"{len(train_idx):,}", f"{len(val_idx):,}",
+             f"{len(train_idx):,}", f"{len(val_idx):,}", f"; {blank:,} blank ones left out" if blank else "",
              f"; {len(fit_idx) // reps:,} of them an epoch: the new classes' and a share of the others'"
              if start else "", classes,
              f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", epochs,
