@@ -307,6 +307,17 @@ def _attr(s: str) -> str:
 
 # An explicit paint colour: (attribute, #hex).
 COLOUR_ATTR = re.compile(r'(fill|stroke)="(#[0-9a-fA-F]{3,6})"')
+# Any paint a drawing names in a fill or stroke attribute, as the widget's variant check reads
+# them (variants.js, channelCoded: NO_PAINT and url() are none); styles are not read there either.
+PAINT_ATTR = re.compile(r"""(?<![\w-])(?:fill|stroke)\s*=\s*(["'])(.*?)\1""", re.S)
+NO_PAINT = {"", "none", "transparent", "currentcolor", "inherit"}
+
+
+def painted(svg: str) -> bool:
+    """Whether a drawing names a paint of its own (antd's TwoTone: #333 and #E6E6E6): only then
+    can the widget tell its variants apart by colour (the index lists such classes)."""
+    return any((v := value.strip().lower()) not in NO_PAINT and not v.startswith("url(")
+               for _, value in PAINT_ATTR.findall(svg))
 
 # Variant words that names carry: icons whose names differ only by one are variants of one icon
 # (antd's outlined/home and filled/home, eva's home and home-outline). The index lists each

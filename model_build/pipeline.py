@@ -18,7 +18,7 @@ from .arrays import read_arrays, write_arrays
 from .backbone import folder, load as load_backbone
 from .convert import content_hash, export_tfjs
 from .hparams import HParams
-from .icons import Icon, IconSetError, canonical, family, twin_groups
+from .icons import Icon, IconSetError, canonical, family, painted, twin_groups
 from .limits import DEFAULT_LIMITS, Limits
 from .preprocess import PREPROCESS_VERSION
 from .sample_page import sketch_of
@@ -248,7 +248,8 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
     """What the widget needs besides the model, written into ``out_dir``: the index
     (``index-<hash>.json``, format 3: the icons' ids, which icons each output of the model stands
     for, in output order, the classes of each name in the sketch head's output order, all written
-    small (``compact.py``: the page loads them whole); the input size, the drawings' files, the
+    small (``compact.py``: the page loads them whole); the classes whose drawing names a paint
+    (``icons.painted``: the widget weighs only their names' variants); the input size, the drawings' files, the
     similar classes' file and the sketch head's file), each class's neighbours
     (``similar-<hash>.json``, loaded when a reader asks for similar icons) and the drawings,
     ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a list of SVG strings): a page loads no drawing
@@ -264,6 +265,7 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
         "image_size": hp.image_size, "preprocess_version": PREPROCESS_VERSION,
         "ids": compact.front_code([i.id for i in icons]), "twins": compact.twins(groups),
         "kin": compact.kin(names) if names is not None else [],
+        "painted": [c for c, members in enumerate(groups) if painted(icons[members[0]].svg)],
         "svgs": {"chunk": SVG_CHUNK, "files": [name for name, _ in chunks]}, "similar": near_name,
         **({"sketch_model": sketch_model} if sketch_model else {}),
     }, separators=(",", ":"), ensure_ascii=False).encode()

@@ -21,12 +21,14 @@ def shape(n: int) -> str:
 
 
 def test_drawings_are_written_in_chunks_and_read_back(tmp_path):
-    icons = [parse_svg(shape(n).encode(), f"icon-{n}") for n in range(600)]
+    icons = [parse_svg((shape(n).replace("<rect ", '<rect fill="#E6E6E6" ') if n % 100 == 7 else shape(n)).encode(),
+                       f"icon-{n}") for n in range(600)]
     index_name, similar_name, *svg_files = widget_files(icons, [[i] for i in range(600)], HParams(), tmp_path)
     assert json.loads((tmp_path / similar_name).read_text())["classes"] == [[]] * 600  # none given
     index = json.loads((tmp_path / index_name).read_text())
     assert index["format"] == 3 and index["ids"].startswith("icon-0\n51\n52\n") and "svg" not in index["ids"]
     assert index["twins"] == [] and index["kin"] == []  # every icon a class and a family of its own
+    assert index["painted"] == [7, 107, 207, 307, 407, 507]  # the classes whose drawing names a paint
     sizes = [SVG_CHUNK] * (600 // SVG_CHUNK) + [600 % SVG_CHUNK]
     assert index["svgs"] == {"chunk": SVG_CHUNK, "files": svg_files} and len(svg_files) == len(sizes) > 2
     assert [len(json.loads((tmp_path / f).read_text())) for f in svg_files] == sizes

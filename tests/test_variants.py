@@ -103,6 +103,31 @@ def test_a_drawing_of_many_colours_is_not_judged_by_colour(page, module_page):
     assert got == [None, 2]
 
 
+def test_the_index_lists_every_drawing_the_variant_check_could_tell_by_colour(page, module_page):
+    """``icons.painted`` (the index's ``painted`` classes, the only ones whose names the widget
+    weighs) holds every drawing that variants.js draws in two layers or more; the one-colour
+    drawings of Material's sets and antd's outlined and filled ones are not in it."""
+    from model_build.icons import painted
+
+    ns = '<svg xmlns="http://www.w3.org/2000/svg" '
+    svgs = [(ANTD / f"{i}.svg").read_text().replace("<svg ", ns, 1) for i in HOME] + [
+        ns + 'viewBox="0 0 24 24"><path d="M3 3h18v18H3z"/></svg>',  # Material's: no paint named
+        ns + 'viewBox="0 0 24 24" fill="none"><path d="M3 3h18v18H3z" stroke="currentColor" fill-rule="evenodd"/></svg>',
+        ns + "viewBox='0 0 24 24'><path d='M3 3h18v18H3z' stroke='red'/></svg>",
+        # One paint named for all their ink: one layer in the widget, listed all the same (a
+        # check that finds one layer costs only time; one missed would lose a variant's colour).
+        ns + 'viewBox="0 0 24 24" fill=" #0A0 "><path d="M3 3h18v18H3z"/></svg>',
+        ns + 'viewBox="0 0 24 24"><path d="M3 3h9v9H3z" fill="#000"/><path d="M12 12h9v9h-9z" fill="url(#g)"/></svg>',
+    ]
+    page.goto(module_page + "/index.html")
+    layers = page.evaluate("""async (svgs) => {
+        const { layerMaps } = await import('./variants.js');
+        return Promise.all(svgs.map(async (svg) => (await layerMaps(svg, 32))?.layers.length ?? 0));
+    }""", svgs)
+    assert layers == [1, 1, 2, 1, 1, 2, 1, 1]
+    assert [painted(svg) for svg in svgs] == [False, False, True, False, False, True, True, True]
+
+
 def test_a_filled_square_is_read_through_the_container_step_as_the_query_is(page, module_page):
     """filled/linkedin is a blue square with the letters cut out: preprocessing reads such a box as
     a container and the letters as ink (step 5). Its drawing must be read the same way, or the

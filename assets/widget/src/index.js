@@ -63,6 +63,7 @@ function createApi() {
   let families = []; // each name's classes (its variants), the outlined first: the sketch head's outputs
   let familyOf = []; // class -> its family (an entry of families)
   let classOf = []; // icon -> its class
+  let painted = null; // the classes whose drawing names a paint (index.painted; null: unknown, all may)
   let neighbours = null; // Promise of the similar classes' file (loaded on first use)
   let similarUrl = null;
   // The best match's variant: each variant of its name is drawn and its misfit to the query's
@@ -73,7 +74,9 @@ function createApi() {
     let top = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c] > scores[top]) top = c;
     const family = familyOf[top] || [];
-    if (family.length < 2) return;
+    // Only a drawing that names a paint can have a second one (a set of one-colour icons, as
+    // Material for MkDocs' are, is never weighed: no drawing fetched and drawn for each query).
+    if (family.length < 2 || (painted && !family.some((c) => painted.has(c)))) return;
     const svgs = await api.svgs(family.map((c) => api.icons[api.classes[c][0]].id));
     const drawings = await Promise.all(svgs.map((svg) => (svg ? layerMaps(svg, api.imageSize).catch(() => null) : null)));
     // Only colour is weighed: where no variant has a second paint (eva's fill and outline), the
@@ -171,6 +174,7 @@ function createApi() {
             }
             familyOf = [];
             families.forEach((fam) => fam.forEach((c) => { familyOf[c] = fam; }));
+            painted = index.painted ? new Set(index.painted) : null;
             classOf = new Int32Array(api.icons.length);
             api.classes.forEach((members, c) => members.forEach((i) => { classOf[i] = c; }));
             api.imageSize = index.image_size;
