@@ -308,9 +308,10 @@ def _nearest_mean_sketch(head_model, inputs: np.ndarray, names: np.ndarray, idx:
     """The sketch head as a nearest-mean classifier: its hidden layer the sketches' embeddings
     in whitened principal components (shifted by ``shift``, where ReLU passes them), each
     name's column and bias the score of its mean there, at the scale that fits the training
-    sketches best (by a trained head's loss, label ``smoothing`` included). A trained head needs many epochs on a few sketches a name: all four Material
-    sets' single epoch (11,711 names) read 1 % by name. (As a start for training instead of
-    a random head, it trained worse: example_site, 12 head epochs, 89.8 vs 94.2 %.)"""
+    sketches best (by a trained head's loss, label ``smoothing`` included). A trained head
+    needs many epochs on a few sketches a name: all four Material sets' single epoch (11,711
+    names) read 1 % by name. (As a start for training instead of a random head, it trained
+    worse: example_site, 12 head epochs, 89.8 vs 94.2 %.)"""
     hidden, out = head_model.get_layer("sketch_embedding"), head_model.get_layer("sketch")
     idx = idx[names[idx] >= 0]
     width, count = hidden.get_weights()[0].shape[1], out.get_weights()[0].shape[1]
