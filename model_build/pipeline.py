@@ -249,8 +249,8 @@ def widget_files(icons: list[Icon], groups: list[list[int]], hp: HParams, out_di
     (``index-<hash>.json``, format 3: the icons' ids, which icons each output of the model stands
     for, in output order, the classes of each name in the sketch head's output order, all written
     small (``compact.py``: the page loads them whole); the classes whose drawing names a paint
-    (``icons.painted``: the widget weighs only their names' variants); the input size, the drawings' files, the
-    similar classes' file and the sketch head's file), each class's neighbours
+    (``icons.painted``: the widget weighs only their names' variants); the input size, the
+    drawings' files, the similar classes' file and the sketch head's file), each class's neighbours
     (``similar-<hash>.json``, loaded when a reader asks for similar icons) and the drawings,
     ``SVG_CHUNK`` icons to a ``svgs-<hash>.json`` (a list of SVG strings): a page loads no drawing
     it does not show. Returns the file names: the index, the neighbours, the drawings."""
