@@ -4,7 +4,7 @@
 
 The per-site design of issue 15: the trunk and embedding stay frozen; a site's classes are told
 apart by their embeddings only. Two cheap heads on the same held-out split as a build
-(``train.split``, 10 %, screenshots only, every icon a class):
+(``train.content_split``, 10 %, screenshots only, every icon a class):
 
 - **prototypes**: each class's mean unit embedding over its training screenshots; a query's
   class is the nearest one by cosine (no training: the cost is one pass of the trunk);
@@ -100,12 +100,12 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING)
 
     from model_build.backbone import load
-    from model_build.train import split
+    from model_build.train import content_split
 
     bb = load(args.backbone)
     x, labels, _ = load_samples(path)
     icon, sketch = sketch_of(labels)
-    train_idx, val_idx = split(len(x), 0.1, 0)  # a build's split (HParams' validation_fraction and seed)
+    train_idx, val_idx = content_split(x, 0.1, 0)  # a build's split (HParams' validation_fraction and seed)
     train_idx, val_idx = train_idx[~sketch[train_idx]], val_idx[~sketch[val_idx]]
     classes = int(icon.max()) + 1
     start = time.monotonic()
