@@ -52,7 +52,8 @@ class IconsearchConfig(Config):
     training_sketches_per_icon = opt.Type(int, default=_DEFAULTS.sketches_per_icon)
     # Epochs of the head on the backbone (or of the whole network from scratch); unset: 12 for
     # up to 1,000 icons, fewer for more (4 for 3,000, 1 from 12,000), a third of that to re-fit
-    # a cached model (`incremental`), 8 from scratch.
+    # a cached model (`incremental`), 8 from scratch; with fine-tuning, 1 before it and the
+    # automatic count after it (`training_settle_epochs`).
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
     # the whole network trained from scratch on this icon set (slow); or a folder (relative to
@@ -62,7 +63,7 @@ class IconsearchConfig(Config):
     # 2,000 icons (Ant Design: +2 points of exact top-1, +6 on TwoTone, ~2 min), else 0.
     training_finetune_epochs = opt.Optional(opt.Type(int))
     # After fine-tuning, epochs of the head alone again, on the fine-tuned backbone's features;
-    # unset: as many as the head's first.
+    # unset: `training_epochs` if set, else the automatic count (12 for up to 1,000 icons).
     training_settle_epochs = opt.Optional(opt.Type(int))
     # Samples per training step.
     training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)

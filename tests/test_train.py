@@ -171,13 +171,17 @@ def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
 
     assert [HParams().shots(n) for n in (5, 831, 2806, 14342)] == [80, 80, 29, 24]
     assert HParams(samples_per_icon=7).shots(14342) == 7
-    assert HParams().schedule(831) == (12, 1, 12)  # ~12,000 class-epochs of the head; one of fine-tuning
+    # ~12,000 class-epochs of the head, after one epoch of fine-tuning that one epoch of it warmed up
+    assert HParams().schedule(831) == (1, 1, 12)
     assert HParams().schedule(3000) == (4, 0, 0) and HParams().schedule(14342) == (1, 0, 0)  # a head alone
     assert HParams(finetune_epochs=0).schedule(831) == (12, 0, 0)
-    assert HParams(finetune_epochs=2).schedule(831) == (12, 2, 12)  # settles as long as it first trained
+    assert HParams(finetune_epochs=2).schedule(831) == (1, 2, 12)
+    assert HParams(epochs=5).schedule(831) == (5, 1, 5)  # set epochs: before fine-tuning and after
     assert HParams(epochs=3, finetune_epochs=1, settle_epochs=0).schedule(10) == (3, 1, 0)
+    assert HParams(settle_epochs=2).schedule(831) == (1, 1, 2)
     assert HParams(backbone="none").schedule(5) == (8, 0, 0)
-    assert HParams().schedule(831, refit=True)[0] == 4 and HParams(epochs=6).schedule(831, refit=True)[0] == 6
+    # A re-fit trains the head alone: a third of the automatic epochs, or the set ones
+    assert HParams().schedule(831, refit=True) == (4, 0, 0) and HParams(epochs=6).schedule(831, refit=True) == (6, 0, 0)
 
 
 def clustered(arch, groups: int, per: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
