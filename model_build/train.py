@@ -601,7 +601,7 @@ def _masked_top_k(tf, keras, k: int, name: str):
     return MaskedTopK(name=name)
 
 
-def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | None = None,
+def features(tf, trunk_model, x: np.ndarray, chunk: int = 256, scratch: Path | None = None,
              known: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The frozen trunk's output for every sample of ``x`` (uint8 ink maps), computed once
     (training then never runs it). Kept as float16: half the memory (6 GB as float32 for 14,342
@@ -609,7 +609,9 @@ def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | 
     for a disk-backed array (a nameless file: gone with the array, or with the process), written
     a chunk at a time and read a batch at a time; else they are in memory. ``known``: ``(features,
     rows)``, the first ``len(rows)`` samples' features already, as ``features[rows]`` (an
-    incremental build's, from the last model of the same trunk): copied, not computed."""
+    incremental build's, from the last model of the same trunk): copied, not computed. Chunks of
+    256 run twice as fast as of 2,048 on a 2-core CPU (4,000 vs 2,000 samples/s: a chunk's
+    activations stay in the caches)."""
     shape = (len(x), trunk_model.output_shape[-1])
     if scratch is not None and len(x):
         fh = tempfile.TemporaryFile(prefix=".features-", dir=scratch)
@@ -620,8 +622,8 @@ def features(tf, trunk_model, x: np.ndarray, chunk: int = 2048, scratch: Path | 
     i = 0
     if known is not None:
         given, rows = known
-        for i in range(0, len(rows), chunk):  # (a chunk at a time: both may be on disk)
-            part = rows[i:i + chunk]
+        for i in range(0, len(rows), 8 * chunk):  # (a part at a time: both may be on disk)
+            part = rows[i:i + 8 * chunk]
             out[i:i + len(part)] = given[part]
         i = len(rows)
         log.info("backbone features: %s of %s samples reused from the last model", f"{i:,}", f"{len(x):,}")
