@@ -35,9 +35,11 @@ class HParams:
     epochs: int | None = None  # the head's, or from scratch; None: automatic (``schedule``)
     finetune_epochs: int | None = None  # then the whole network (trunk included), with the backbone; None: automatic
     settle_epochs: int | None = None  # then the head alone again, on the fine-tuned trunk; None: automatic
-    finetune_learning_rate: float = 2e-3
-    batch_size: int = 128
-    learning_rate: float = 3e-3
+    # Batch 256 with the rates scaled by sqrt(2) from batch 128's (2e-3, 3e-3): example_site's
+    # head epochs ~25 % faster, its real-world top-1 91.59 vs 91.61 %.
+    finetune_learning_rate: float = 2.8e-3
+    batch_size: int = 256
+    learning_rate: float = 4.2e-3
     label_smoothing: float = 0.1
     validation_fraction: float = 0.1
     grid: int = 16  # cells per side of one screenshot

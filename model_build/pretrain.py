@@ -32,7 +32,8 @@ from .store import ModelStore, digest, samples_record
 log = logging.getLogger(LOGGER_NAME)
 
 PRETRAIN_HPARAMS = HParams(samples_per_icon=16, sketches_per_icon=0, epochs=16, backbone="none", validation_fraction=0.02,
-                           learning_rate=3e-3, batch_size=256, finetune_epochs=8)  # (finetune: unused, names the run)
+                           learning_rate=3e-3, batch_size=256, finetune_epochs=8,
+                           finetune_learning_rate=2e-3)  # (finetune: unused, names the run)
 # The cosine head's loss (cosine_loss): logits are SCALE x cosine; the true class's cosine is
 # lowered by MARGIN. A scale near sqrt(2) ln(classes - 1) (AdaCos) for ~47,000 classes.
 RECIPE = {"head": "cosine", "scale": 16.0, "margin": 0.1}
