@@ -53,14 +53,15 @@ class IconsearchConfig(Config):
     # Epochs of the head on the backbone (or of the whole network from scratch); unset: 12 for
     # up to 1,000 icons, fewer for more (4 for 3,000, 1 from 12,000), a third of that to re-fit
     # a cached model (`incremental`), 8 from scratch; with fine-tuning, 1 before it and the
-    # automatic count after it (`training_settle_epochs`).
+    # automatic count after it (`training_settle_epochs`). Set, it is the head's epochs before
+    # fine-tuning and, unless `training_settle_epochs` is set, after it.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
     # the whole network trained from scratch on this icon set (slow); or a folder (relative to
     # mkdocs.yml) holding another pretrained backbone, as `iconsearch-model pretrain --out` writes.
     training_backbone = opt.Type(str, default=_DEFAULTS.backbone)
     # Then epochs of the whole network, the backbone's layers included; unset: 1 for up to
-    # 2,000 icons (Ant Design: +2 points of exact top-1, +6 on TwoTone, ~2 min), else 0.
+    # 2,000 icons (Ant Design: +0.6 points of exact top-1, +1.6 on TwoTone, ~1.5 min), else 0.
     training_finetune_epochs = opt.Optional(opt.Type(int))
     # After fine-tuning, epochs of the head alone again, on the fine-tuned backbone's features;
     # unset: `training_epochs` if set, else the automatic count (12 for up to 1,000 icons).
