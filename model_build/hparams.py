@@ -83,13 +83,13 @@ class HParams:
         come before fine-tuning, and as many after it unless ``settle_epochs`` is set."""
         if self.backbone == "none":
             return (8 if self.epochs is None else self.epochs), 0, 0
-        auto = max(1, round(min(12, HEAD_PASSES / max(1, classes)) / (3 if refit else 1)))
+        head = self.epochs if self.epochs is not None else \
+            max(1, round(min(12, HEAD_PASSES / max(1, classes)) / (3 if refit else 1)))
         finetune = self.finetune_epochs if self.finetune_epochs is not None else int(classes <= FINETUNE_CLASSES)
         if not finetune or refit:
-            return (auto if self.epochs is None else self.epochs), 0, 0
-        head = WARMUP_EPOCHS if self.epochs is None else self.epochs
-        settle = self.settle_epochs if self.settle_epochs is not None else (auto if self.epochs is None else self.epochs)
-        return head, finetune, settle
+            return head, 0, 0
+        settle = self.settle_epochs if self.settle_epochs is not None else head
+        return (WARMUP_EPOCHS if self.epochs is None else head), finetune, settle
 
     def to_dict(self) -> dict:
         return asdict(self)
