@@ -66,8 +66,11 @@ class IconsearchConfig(Config):
     # After fine-tuning, epochs of the head alone again, on the fine-tuned backbone's features;
     # unset: `training_epochs` if set, else the automatic count (12 for up to 1,000 icons).
     training_settle_epochs = opt.Optional(opt.Type(int))
-    # Samples per training step.
+    # Samples per step of the head's epochs (on the backbone's features, where big batches run
+    # fastest), or of the whole network from scratch.
     training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)
+    # Samples per step of fine-tuning.
+    training_finetune_batch_size = opt.Type(int, default=_DEFAULTS.finetune_batch_size)
     # Every random draw (layout, colours, validation split, initial weights) follows it.
     training_seed = opt.Type(int, default=_DEFAULTS.seed)
 

@@ -29,7 +29,7 @@ def test_build_then_evaluate_and_confusions(tmp_path, page):
     (tmp_path / "icons/outlined/setting-again.svg").write_text(setting.replace('viewBox="64 64 896 896"',
                                                                                'viewBox="48 48 928 928"'))
     write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 40, "training_epochs": 3,
-                          "training_finetune_epochs": 2, "training_batch_size": 64})
+                          "training_finetune_epochs": 2, "training_batch_size": 64, "training_finetune_batch_size": 64})
     built = cli("build", "-f", "mkdocs.yml", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     manifest = json.loads(built.stdout)

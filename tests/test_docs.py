@@ -34,7 +34,7 @@ def test_the_docs_site_builds_strictly_with_every_section(tmp_path):
     plugin["icons"] = [dict(source, path=str(tmp_path / "icons" / source["path"].split("/")[1]))
                        for source in plugin["icons"]]
     plugin.update({"cache_dir": str(tmp_path / "cache"), "training_samples_per_icon": 16, "training_epochs": 2,
-                   "training_finetune_epochs": 1, "training_batch_size": 32})
+                   "training_finetune_epochs": 1, "training_batch_size": 32, "training_finetune_batch_size": 32})
     config.update(docs_dir=str(SITE / "docs"), site_dir=str(tmp_path / "site"),
                   hooks=[str(SITE / h) for h in config["hooks"]])
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))

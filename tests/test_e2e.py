@@ -15,7 +15,7 @@ from .conftest import antd_icons, mkdocs_build, write_site
 IDS = ["outlined/home", "filled/home", "twotone/home", "outlined/heart", "filled/heart",
        "outlined/star", "filled/star", "outlined/setting", "outlined/search", "outlined/user"]
 OPTIONS = {"icons": "icons", "training_samples_per_icon": 40, "training_epochs": 3, "training_finetune_epochs": 2,
-           "training_batch_size": 64, "lookalikes_page": "icons/lookalikes/", "lookalikes_threshold": 0.3}
+           "training_batch_size": 64, "training_finetune_batch_size": 64, "lookalikes_page": "icons/lookalikes/", "lookalikes_threshold": 0.3}
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from .conftest import antd_icons, mkdocs_build, write_site
 pytestmark = pytest.mark.slow
 
 OPTIONS = {"icons": "icons", "training_samples_per_icon": 24, "training_epochs": 1, "training_finetune_epochs": 1,
-           "training_batch_size": 32, "cache_dir": "cache"}
+           "training_batch_size": 32, "training_finetune_batch_size": 32, "cache_dir": "cache"}
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ from .conftest import antd_icons, mkdocs_build, write_site
 pytestmark = pytest.mark.slow
 
 OPTIONS = {"icons": "icons", "training_samples_per_icon": 24, "training_epochs": 2, "training_finetune_epochs": 1,
-           "training_batch_size": 16}
+           "training_batch_size": 16, "training_finetune_batch_size": 16}
 
 
 @pytest.fixture()

@@ -56,7 +56,7 @@ def test_one_icon_and_a_broken_file_strict_fails_plain_builds(tmp_path, static_s
     antd_icons(tmp_path / "icons", ["outlined/home"])
     (tmp_path / "icons/empty.svg").write_text("")
     write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 8, "training_epochs": 1, "training_finetune_epochs": 1,
-                          "training_batch_size": 16})
+                          "training_batch_size": 16, "training_finetune_batch_size": 16})
     strict = mkdocs_build(tmp_path, "--strict", check=False)
     assert strict.returncode != 0 and "empty.svg" in strict.stderr and "the file is empty" in strict.stderr
     plain = mkdocs_build(tmp_path)
@@ -81,7 +81,7 @@ def test_two_icons_one_of_them_hostile_build_sanitized_and_answer(tmp_path, stat
     antd_icons(tmp_path / "icons", ["outlined/home"])
     (tmp_path / "icons/hostile.svg").write_text(HOSTILE_SVG)
     write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 16, "training_epochs": 2,
-                          "training_finetune_epochs": 1, "training_batch_size": 16})
+                          "training_finetune_epochs": 1, "training_batch_size": 16, "training_finetune_batch_size": 16})
     mkdocs_build(tmp_path, "--strict")  # sanitizing is not a warning: the file is a usable icon
     index = json.dumps(read_index(tmp_path / "site/assets/iconsearch")).lower()
     for bad in ("script", "pwned", "onload", "onclick", "javascript", "beacon", "foreignobject"):
@@ -117,7 +117,7 @@ def test_every_bad_icon_is_named_once_and_the_good_ones_build(tmp_path):
     antd_icons(tmp_path / "icons", good)
     expected = write_bad_icons(tmp_path / "icons", {**BAD, **INVISIBLE})
     write_site(tmp_path, {"icons": "icons", "training_samples_per_icon": 16, "training_epochs": 1,
-                          "training_finetune_epochs": 1, "training_batch_size": 16})
+                          "training_finetune_epochs": 1, "training_batch_size": 16, "training_finetune_batch_size": 16})
 
     def named_once(log: str) -> None:
         assert "Traceback" not in log
@@ -151,6 +151,7 @@ def test_bad_limits_name_the_option(tmp_path):
 @pytest.mark.parametrize("option, value, words", [
     ("training_samples_per_icon", 0, "must be at least 2, not 0"),
     ("training_batch_size", -8, "must be at least 1, not -8"),
+    ("training_finetune_batch_size", 0, "must be at least 1, not 0"),
     ("training_epochs", 0, "must be at least 1, not 0"),
 ])
 def test_bad_training_options_name_the_option(tmp_path, option, value, words):

@@ -18,7 +18,7 @@ from .conftest import ANTD, antd_icons, write_site
 
 pytestmark = pytest.mark.slow
 OPTIONS = {"icons": "icons", "training_samples_per_icon": 30, "training_epochs": 3, "training_finetune_epochs": 1,
-           "training_batch_size": 64}
+           "training_batch_size": 64, "training_finetune_batch_size": 64}
 GRID = "document.querySelectorAll('.iconsearch__grid li').length"
 
 

@@ -43,7 +43,7 @@ def sites(tmp_path_factory, static_server):
         plugin = {"icons": [{"path": "../icons/antd", "snippet": "<{Name}Outlined />"},
                             {"iconify": "../icons/octicon.json", "prefix": "octicon:", "snippet": ":octicons-{name}:"}],
                   "cache_dir": str(root / "cache"), "training_samples_per_icon": 40, "training_epochs": 3,
-                  "training_finetune_epochs": 2, "training_batch_size": 64, **extra}
+                  "training_finetune_epochs": 2, "training_batch_size": 64, "training_finetune_batch_size": 64, **extra}
         (site / "mkdocs.yml").write_text(yaml.safe_dump({
             "site_name": f"{theme} test", "site_url": f"{base}/", "theme": theme_config,
             "plugins": ["search", {"iconsearch": plugin}], "nav": [{"Home": "index.md"}, {"Icons": "icons.md"}]},

@@ -53,7 +53,7 @@ def test_fresh_venv_install_builds_a_site(wheel, tmp_path):
     root = tmp_path / "site"
     antd_icons(root / "icons", ["outlined/home", "filled/home", "outlined/star"])
     write_site(root, {"icons": "icons", "training_samples_per_icon": 12, "training_epochs": 2, "training_finetune_epochs": 1,
-                      "training_batch_size": 32})
+                      "training_batch_size": 32, "training_finetune_batch_size": 32})
     result = mkdocs_build(root, python=python, cwd=tmp_path)
     assert "training an icon model for 3 icons" in result.stderr
     out = root / "site/assets/iconsearch"
