@@ -67,9 +67,9 @@ class IconsearchConfig(Config):
     # unset: `training_epochs` if set, else the automatic count (12 for up to 1,000 icons).
     training_settle_epochs = opt.Optional(opt.Type(int))
     # Samples per step of the head's epochs (on the backbone's features, where big batches run
-    # fastest), or of the whole network from scratch.
+    # fastest).
     training_batch_size = opt.Type(int, default=_DEFAULTS.batch_size)
-    # Samples per step of fine-tuning.
+    # Samples per step of the whole network: fine-tuning, or training from scratch.
     training_finetune_batch_size = opt.Type(int, default=_DEFAULTS.finetune_batch_size)
     # Every random draw (layout, colours, validation split, initial weights) follows it.
     training_seed = opt.Type(int, default=_DEFAULTS.seed)

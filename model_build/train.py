@@ -181,11 +181,13 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     sizes = (classes, n_names) if n_names else (classes,)
     fit = functools.partial(_fit, tf, keras, labels=labels, fit_idx=_tiled(fit_idx, hp.batch_size), val_idx=val_idx,
                             sizes=sizes, hp=hp)
+    first_batch, first_rate = hp.first_steps()
     # With two outputs, the head trains through ``split_outputs``: each output computed for its
     # own samples only (Keras computes both for every sample, and masks one loss).
     head_fit = split_outputs(tf, keras, head_model, sizes, hp.label_smoothing) if n_names and backbone else head_model
     history = fit(head_fit if fit_model is head_model else fit_model, inputs,
-                  hp.learning_rate * (REFIT_LEARNING_RATE if start else 1), epochs)
+                  first_rate * (REFIT_LEARNING_RATE if start else 1), epochs,
+                  fit_idx=_tiled(fit_idx, first_batch), batch_size=first_batch)
     model = classifier(keras, trunk_model, head_model)
     if backbone and finetune_epochs and not start:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
@@ -562,9 +564,11 @@ def ranked(model, data, k: int, output: int = 0) -> tuple[np.ndarray, np.ndarray
 def batches(tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: int,
             shuffle_seed: int | None = None):
     """``(source[idx], labels[idx])`` as float32 batches, gathered from the numpy arrays a batch
-    at a time: uint8 ink maps become S x S x 1 in [0, 1], float16 features float32. (Given arrays,
-    Keras kept a float copy of the tiled set and another one of its own; a TensorFlow constant
-    copies the set too: 17.7 GB for Material's 14,342 icons before this.)"""
+    at a time: uint8 ink maps become S x S x 1 in [0, 1], float16 features float32. In ``idx``'s
+    order; with ``shuffle_seed``, the batches come in a new order each epoch and each batch's rows
+    in index order (labels travel with their rows). (Given arrays, Keras kept a float copy of the
+    tiled set and another one of its own; a TensorFlow constant copies the set too: 17.7 GB for
+    Material's 14,342 icons before this.)"""
     ds = tf.data.Dataset.from_tensor_slices(tf.constant(idx, tf.int64))
     if shuffle_seed is not None:
         ds = ds.shuffle(len(idx), seed=shuffle_seed, reshuffle_each_iteration=True)

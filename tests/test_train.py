@@ -184,6 +184,19 @@ def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
     assert HParams().schedule(831, refit=True) == (4, 0, 0) and HParams(epochs=6).schedule(831, refit=True) == (6, 0, 0)
 
 
+
+def test_the_head_steps_big_batches_and_the_whole_network_small_ones():
+    """On a backbone the first phase is the head's (1,024 samples a step); from scratch, the
+    whole network steps like fine-tuning, at the head's rate scaled by the batches' square root."""
+    from model_build.hparams import HParams
+
+    hp = HParams()
+    assert hp.first_steps() == (hp.batch_size, hp.learning_rate) and hp.batch_size > hp.finetune_batch_size
+    batch, rate = HParams(backbone="none").first_steps()
+    assert batch == hp.finetune_batch_size and rate == pytest.approx(hp.learning_rate * (batch / hp.batch_size) ** 0.5)
+    assert HParams(backbone="none", batch_size=64, finetune_batch_size=64, learning_rate=1e-3).first_steps() == (64, 1e-3)
+
+
 def clustered(arch, groups: int, per: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``per`` features of each of ``groups`` random centres, with ``noise``: (labels, float16 features)."""
     rng = np.random.default_rng(seed)
