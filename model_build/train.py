@@ -8,7 +8,6 @@ Two routes to the same network (``network.py``):
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import tempfile
@@ -179,23 +178,26 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
              f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", epochs,
              f"{fit_model.count_params():,}")
     sizes = (classes, n_names) if n_names else (classes,)
-    fit = functools.partial(_fit, tf, keras, labels=labels, fit_idx=_tiled(fit_idx, hp.batch_size), val_idx=val_idx,
-                            sizes=sizes, hp=hp)
+
+    def fit(model, inputs, learning_rate: float, epochs: int, batch_size: int, **kw):
+        """``_fit`` on this build's samples, repeated for ``batch_size`` (``_tiled``)."""
+        return _fit(tf, keras, model, inputs, learning_rate, epochs, labels=labels, val_idx=val_idx, sizes=sizes,
+                    hp=hp, fit_idx=_tiled(fit_idx, batch_size), batch_size=batch_size, **kw)
+
     first_batch, first_rate = hp.first_steps()
     # With two outputs, the head trains through ``split_outputs``: each output computed for its
     # own samples only (Keras computes both for every sample, and masks one loss).
     head_fit = split_outputs(tf, keras, head_model, sizes, hp.label_smoothing) if n_names and backbone else head_model
     history = fit(head_fit if fit_model is head_model else fit_model, inputs,
-                  first_rate * (REFIT_LEARNING_RATE if start else 1), epochs,
-                  fit_idx=_tiled(fit_idx, first_batch), batch_size=first_batch)
+                  first_rate * (REFIT_LEARNING_RATE if start else 1), epochs, first_batch)
     model = classifier(keras, trunk_model, head_model)
     if backbone and finetune_epochs and not start:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
         log.info("fine-tuning the whole network: %d epochs", finetune_epochs)
         # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
-        history = fit(model, x, hp.finetune_learning_rate, finetune_epochs, top5=False, validate=False,
-                      fit_idx=_tiled(fit_idx, hp.finetune_batch_size), batch_size=hp.finetune_batch_size)
+        history = fit(model, x, hp.finetune_learning_rate, finetune_epochs, hp.finetune_batch_size, top5=False,
+                      validate=False)
         fit_model, inputs = model, x
         if settle_epochs:
             # Then the head alone once more, on the fine-tuned trunk's features: the fine-tuning's
@@ -206,7 +208,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
             inputs = None  # (the first features' file goes before the second is written)
             fit_model, inputs = head_model, features(tf, trunk_model, x, scratch=scratch)
             log.info("the head again, on the fine-tuned trunk: %d epochs", settle_epochs)
-            history = fit(head_fit, inputs, hp.learning_rate, settle_epochs)
+            history = fit(head_fit, inputs, hp.learning_rate, settle_epochs, hp.batch_size)
     shots, drawn = val_idx[~sketch[val_idx]], val_idx[sketch[val_idx]]
     truth = y[shots]
     pred, top5 = ranked(fit_model, batches(tf, inputs, y, shots, 1024), min(5, classes))

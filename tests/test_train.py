@@ -184,7 +184,6 @@ def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
     assert HParams().schedule(831, refit=True) == (4, 0, 0) and HParams(epochs=6).schedule(831, refit=True) == (6, 0, 0)
 
 
-
 def test_the_head_steps_big_batches_and_the_whole_network_small_ones():
     """On a backbone the first phase is the head's (1,024 samples a step); from scratch, the
     whole network steps like fine-tuning, at the head's rate scaled by the batches' square root."""
