@@ -47,6 +47,7 @@ class Cell:
     rot: float = 0.0
     extras: tuple = ()  # decorations: dicts with kind box|text|icon and a CSS style
     sketch: str = ""  # a sketch cell: the drawing's extra CSS (stroke, wobble filter, skew)
+    main: str = ""  # a two-paint icon's main paint when not fg (see _hidden_main); one-paint icons keep fg
 
 
 @functools.lru_cache(maxsize=2)
@@ -110,7 +111,9 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
         x = draw.integers(INSET, cell - size - INSET + 1)
         y = draw.integers(INSET, cell - size - INSET + 1)
         bg, fg = _palette(draw)
-        tint = _second_shade(draw, fg, bg)
+        tint, main = _second_shade(draw, fg, bg), ""
+        if draw.random() < HIDDEN_MAIN:
+            bg, fg, main, tint = _hidden_main(draw)
         rot = draw.uniform(-6, 6) if draw.random() < 0.15 else 0.0
         extras = ()
         if kind < 0.31:  # a menu label beside the icon, cut by the crop
@@ -124,7 +127,7 @@ def layout(labels: np.ndarray, cell: int, seed: int, sheet: int, num_icons: int 
             extras = ({"kind": "icon", "icon": other,
                        "style": f"left:{ox}px;top:{y}px;width:{size}px;height:{size}px"},)
             x = min(max(x, INSET), cell - size - INSET)
-        cells.append(Cell(label, size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras))
+        cells.append(Cell(label, size, x, y, _hex(fg), _hex(bg), _hex(tint), rot, extras, main=main))
     return cells
 
 
@@ -189,14 +192,29 @@ def _button_cell(draw: Draws, label: int, cell: int) -> Cell:
            f"background:{_hex(button)};border:1px solid {_hex(border)};border-radius:{draw.integers(2, 9)}px")
     extras = ({"kind": "box", "style": box},
               _label(draw, x + size + draw.integers(4, 9), y + size / 2, _hex(fg)))
-    tint = _second_shade(draw, fg, button)
-    return Cell(label, size, x, y, _hex(fg), _hex(page), _hex(tint), 0.0, extras)
+    tint, main = _second_shade(draw, fg, button), ""
+    if fg[0] > 0.5 and button is not page and draw.random() < 0.3:  # a primary button, TwoTone left as is
+        main, tint = _hex(button), antd_lightest(button)
+    return Cell(label, size, x, y, _hex(fg), _hex(page), _hex(tint), 0.0, extras, main=main)
 
 
 # Colours are (r, g, b) tuples of floats in [0, 1]: plain Python, as numpy's per-call cost on
 # three numbers made the layout a sixth of the screenshot stage's CPU time.
 def _grey(v: float) -> tuple[float, float, float]:
     return (v, v, v)
+
+
+# Cells on a brand colour whose two-paint icons keep that colour as their main paint.
+HIDDEN_MAIN = 0.04
+
+
+def _hidden_main(draw: Draws) -> tuple[tuple, tuple, str, tuple]:
+    """``(bg, fg, main, tint)`` of a surface in the brand colour that a TwoTone also paints with:
+    Ant Design's primary button or dark menu's selected row (colorPrimary, white text) holding a
+    TwoTone icon, whose twoToneColor defaults to colorPrimary. Its main paint vanishes into the
+    surface and only its lightest-shade part shows; a one-paint icon is white there."""
+    brand = colorsys.hsv_to_rgb(draw.random(), draw.uniform(0.5, 1), draw.uniform(0.55, 1))
+    return brand, _grey(draw.uniform(0.92, 1.0)), _hex(brand), antd_lightest(brand)
 
 
 def _second_shade(draw: Draws, fg: tuple, bg: tuple) -> tuple:
@@ -292,11 +310,13 @@ def themable(icon: Icon, prefix: str = "") -> dict:
     its internal ids prefixed (every icon shares the sample page's id space)."""
     colours = sorted({c.lower() for _, c in COLOUR_ATTR.findall(icon.inner)}, key=_luminance)
     dark = colours[0] if colours else None
+    # A two-paint icon's main paint is var(--main) where a cell sets it (see _hidden_main).
+    main = "var(--main, currentColor)" if len(colours) > 1 else "currentColor"
 
     def repl(m: re.Match) -> str:
-        value = "currentColor" if m.group(2).lower() == dark else "var(--tint)"
-        if m.group(1) == "fill" and value == "currentColor":
-            value = SKETCHABLE_FILL
+        value = main if m.group(2).lower() == dark else "var(--tint)"
+        if m.group(1) == "fill" and value != "var(--tint)":
+            value = f"var(--fill, {value})"
         return f'{m.group(1)}="{value}"'
 
     inner = _CURRENT_FILL.sub(f'fill="{SKETCHABLE_FILL}"', COLOUR_ATTR.sub(repl, icon.inner))

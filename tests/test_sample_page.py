@@ -29,8 +29,34 @@ def test_layout_is_seeded_and_varied():
 
 def test_twotone_colours_follow_the_cell():
     parts = themable(parse_svg(TWOTONE, "twotone/x"))
-    assert 'fill="var(--fill, currentColor)"' in parts["inner"] and 'fill="var(--tint)"' in parts["inner"]
+    assert 'fill="var(--fill, var(--main, currentColor))"' in parts["inner"] and 'fill="var(--tint)"' in parts["inner"]
     assert "#333" not in parts["inner"]
+    # One explicit paint is the icon's only one: it stays currentColor, so no cell can hide it.
+    one = themable(parse_svg(b'<svg viewBox="0 0 9 9"><path d="M0 0h5" fill="#333"/></svg>', "x"))
+    assert 'fill="var(--fill, currentColor)"' in one["inner"]
+
+
+def test_some_cells_hide_a_twotones_main_paint_in_their_brand_surface(page):
+    """Ant Design's primary button or selected dark-menu row is colorPrimary, as is a TwoTone's
+    default main paint: there only its light part shows, while a one-paint icon is drawn white."""
+    cells = layout(np.zeros(2000, int), 64, seed=5, sheet=0, num_icons=1)
+    hidden = [c for c in cells if c.main]
+    assert 0.03 < len(hidden) / len(cells) < 0.15
+    c = next(c for c in hidden if not c.extras)
+    assert c.main == c.bg and c.fg != c.bg
+    icons = [parse_svg(TWOTONE.replace(b"M0 0h5", b"M0 0h10v5H0z").replace(b"M0 5h5", b"M0 5h10v5H0z"), "t"),
+             parse_svg(b'<svg viewBox="0 0 10 10"><path d="M0 0h10v10H0z"/></svg>', "o")]
+    page.set_content(render_page(icons, 2, 64, [c, c.__class__(**{**c.__dict__, "icon": 1})]))
+    shot = page.locator("#grid").screenshot()
+    from PIL import Image
+    import io
+    img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), float)
+    bg = np.array([int(c.bg[i:i + 2], 16) for i in (1, 3, 5)])
+    mid = lambda x, y: img[c.y + y, x + c.x + 2]  # noqa: E731
+    top, bottom = mid(0, c.size // 4), mid(0, 3 * c.size // 4)
+    assert np.abs(bottom - bg).max() <= 2  # the main paint (the lower half) is the surface
+    assert np.abs(top - bg).max() > 40  # the tint (the upper half) shows
+    assert np.abs(mid(64, 3 * c.size // 4) - bg).max() > 40  # a one-paint icon is drawn in fg
 
 
 def test_rendered_page_draws_every_cell():

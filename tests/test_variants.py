@@ -33,9 +33,9 @@ MISFITS = """async ([svgs, shots, size]) => {
     };
     const drawings = await Promise.all(Object.values(svgs).map((svg) => layerMaps(svg, size)));
     const out = {};
-    for (const [name, [svg, px, bg, blur]] of Object.entries(shots)) {
+    for (const [name, [svg, px, bg, blur, lightInk]] of Object.entries(shots)) {
         const query = await draw(svg, px, bg, blur);
-        out[name] = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, misfit(query, drawings[i])]));
+        out[name] = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, misfit(query, drawings[i], lightInk)]));
     }
     out.layers = Object.fromEntries(Object.keys(svgs).map((id, i) => [id, drawings[i].layers.length]));
     return out;
@@ -180,3 +180,42 @@ def test_weighing_moves_variants_against_each_other_and_keeps_the_runner_up_in_t
     # A variant the model itself gave little keeps no more than it had.
     low = page.evaluate(WEIGH, [[0.9, 0.01, 0.09], [0, 1], [0, 80]])
     assert low[0] > 0.9 and low[1] <= 0.01 and low[2] > low[1] and abs(sum(low) - 1) < 1e-5, low
+
+
+@pytest.mark.parametrize("name", ["bulb", "credit-card", "exclamation-circle"])
+def test_a_twotone_whose_main_paint_is_the_surface_reads_as_its_second_paint(page, module_page, name):
+    """Ant Design's primary button or dark menu's selected row is colorPrimary, a TwoTone's default
+    main paint: only its light second paint shows, a shape inside the filled icon's silhouette.
+    On light ink on a coloured surface the second paint alone is a reading; elsewhere it is not."""
+    ids = [f"{v}/{name}" for v in ("outlined", "filled", "twotone")]
+    svgs = {i: (ANTD / f"{i}.svg").read_text().replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+            for i in ids}
+    hidden = paint(svgs[ids[2]], BLUE, TINT)
+    shots = {"twotone": (hidden, 24, BLUE, 0, True), "unread": (hidden, 24, BLUE, 0, False),
+             "filled": (paint(svgs[ids[1]], "#fff"), 24, BLUE, 0, True)}
+    page.goto(module_page + "/index.html")
+    got = page.evaluate(MISFITS, [svgs, shots, 32])
+    assert got["twotone"][ids[2]] < min(got["twotone"][ids[0]], got["twotone"][ids[1]]) - 5, got
+    assert got["unread"][ids[2]] > got["twotone"][ids[2]] + 5, got
+    # A white filled icon there is still the filled drawing's best (the twotone's silhouette is
+    # nearly the same: the model tells them apart), not its second paint's.
+    assert got["filled"][ids[1]] <= got["filled"][ids[2]] + 0.5, got
+
+
+LIGHT_ON_COLOUR = """([fg, bg]) => import('./variants.js').then(({ lightOnColour }) => {
+    const c = document.createElement('canvas');
+    c.width = 30; c.height = 20;
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = bg; ctx.fillRect(0, 0, 30, 20);
+    ctx.fillStyle = fg; ctx.fillRect(8, 5, 14, 10);
+    return lightOnColour(ctx.getImageData(0, 0, 30, 20));
+})"""
+
+
+@pytest.mark.parametrize(("fg", "bg", "expected"), [
+    ("#e6f4ff", BLUE, True), ("#ffffff", "#ff4d4f", True),  # a primary / danger button's light content
+    ("#e6e6e6", "#141414", False), ("#c9d1d9", "#0d1117", False),  # dark themes are grey, not a brand colour
+    (BLUE, "#ffffff", False), (BLUE, TINT, False), ("#001529", BLUE, False)])  # dark ink
+def test_light_ink_on_a_coloured_surface_is_told_from_dark_themes_and_dark_ink(page, module_page, fg, bg, expected):
+    page.goto(module_page + "/index.html")
+    assert page.evaluate(LIGHT_ON_COLOUR, [fg, bg]) is expected

@@ -4,7 +4,7 @@
 import { preprocessViews, PREPROCESS_VERSION } from './preprocess.js';
 import { toImageData, QueryError } from './image.js';
 import { mountUI, LANGUAGES } from './ui.js';
-import { layerMaps, misfit, weigh } from './variants.js';
+import { layerMaps, lightOnColour, misfit, weigh } from './variants.js';
 import { normalizeSketch } from './sketch.js';
 import { topK } from './rank.js';
 import { classesOf, familiesOf, frontDecode } from './compact.js';
@@ -69,8 +69,8 @@ function createApi() {
   // The best match's variant: each variant of its name is drawn and its misfit to the query's
   // ink weighs its score (variants.js: weigh). The ink is the view the drawings explain best: a
   // crop with a label beside the icon has the icon alone in its leading view. Updates `scores`
-  // in place; a drawing that cannot be drawn leaves the model's word.
-  async function weighVariants(scores, views) {
+  // in place; a drawing that cannot be drawn leaves the model's word. `lightInk`: see misfit.
+  async function weighVariants(scores, views, lightInk) {
     let top = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c] > scores[top]) top = c;
     const family = familyOf[top] || [];
@@ -84,7 +84,7 @@ function createApi() {
     if (drawings.some((d) => !d) || !drawings.some((d) => d.layers.length > 1)) return;
     let misfits = null;
     for (const view of views) {
-      const each = drawings.map((d) => misfit(view, d));
+      const each = drawings.map((d) => misfit(view, d, lightInk));
       if (!each.some((m) => m === null) && (!misfits || Math.min(...each) < Math.min(...misfits))) misfits = each;
     }
     if (misfits) weigh(scores, family, misfits);
@@ -275,7 +275,7 @@ function createApi() {
         return mean;
       });
       if (sketch) return byName(scores, names, k);
-      await weighVariants(scores, views);
+      await weighVariants(scores, views, lightOnColour(data));
       const order = topK(scores, k);
       await loadSnippets(order);
       return order.map((c) => match(c, scores[c]));

@@ -12,6 +12,7 @@ const RENDER = 128; // a candidate is drawn at this many pixels a side, then siz
 const TINT_MIN = 0.05;
 const TINT_MAX = 0.7;
 const TINT_BONUS = 40;
+const SURFACE_CHROMA = 0.25; // a surface that a brand colour may be: max - min of its channels
 // A faint tint must also show as such where only it can be (its core): most of the core at a
 // level above FAINT_MIN, above the noise of the empty page around the drawing (JPEG) and not
 // only near the main paint's edges (blur). Seed 1 again; seed 2 checked.
@@ -145,12 +146,14 @@ export function layerMaps(svg, size) {
       // ink, as the query does. The tint test reads the layers in the plain box.
       const silhouette = asQuery(union, size);
       if (!silhouette) return null;
+      let second; // drawn on first use: only a query without the main paint reads it
       return {
         layers: maps,
         cores: maps.map((map, i) => core(map, maps.filter((_, j) => j !== i), size)),
         empty: emptyPage(maps, size),
         main: layers.length > 1 ? asQuery(layers[0], size) : silhouette,
         silhouette,
+        second: () => (second === undefined ? (second = layers.length > 1 ? asQuery(layers[1], size) : null) : second),
       };
     })());
     cache.get(key).catch(() => cache.delete(key));
@@ -269,15 +272,38 @@ function solve(query, layers) {
  * also fills its core (faint) is its own evidence and earns TINT_BONUS; no tint at all reads as
  * its main paint alone (the outlined drawing it contains, which then wins by the model's word);
  * a second paint as strong as the first (white on a brand button, a dark theme's lighter fill),
- * or a weight the core does not show (a blur's or JPEG's spill), reads as the whole silhouette. */
-export function misfit(query, { layers, cores, empty, main, silhouette }) {
+ * or a weight the core does not show (a blur's or JPEG's spill), reads as the whole silhouette.
+ * `lightInk` (the query is lighter than its surface: see lightOnColour) also allows the
+ * second paint alone: its main paint may be the surface's own colour (antd's primary button or
+ * dark menu's selected row is colorPrimary, a TwoTone's default main paint). */
+export function misfit(query, { layers, cores, empty, main, silhouette, second }, lightInk = false) {
   if (layers.length < 2) return solve(query, [silhouette])?.residual ?? null;
   const both = solve(query, [layers[0], ...cores.slice(1)]);
   if (!both) return null;
   const [ink, tint] = both.coef;
   const ratio = ink > 0 ? tint / ink : 0;
   if (ratio > TINT_MIN && ratio < TINT_MAX && faint(query, cores[1], empty)) return both.residual - TINT_BONUS;
-  return solve(query, [ratio <= TINT_MIN ? main : silhouette])?.residual ?? null;
+  const whole = solve(query, [ratio <= TINT_MIN ? main : silhouette])?.residual ?? null;
+  // The query is cropped to the second paint's box then, not the drawing's: read it on its own.
+  const alone = lightInk && second() ? solve(query, [second()])?.residual : undefined;
+  return alone !== undefined && (whole === null || alone < whole) ? alone : whole;
+}
+
+/** Whether a query is light ink on a coloured surface (the median of its border, of chroma
+ * SURFACE_CHROMA at least): its pixels on average lighter than the surface. Only there can a
+ * twotone's main paint, a brand colour, have vanished into the surface; dark themes' greys
+ * are no such surface. */
+export function lightOnColour({ data, width, height }) {
+  const border = [[], [], []];
+  const edge = (p) => { for (let c = 0; c < 3; c++) border[c].push(data[p * 4 + c]); };
+  for (let x = 0; x < width; x++) { edge(x); edge((height - 1) * width + x); }
+  for (let y = 0; y < height; y++) { edge(y * width); edge(y * width + width - 1); }
+  const surface = border.map((values) => values.sort((a, b) => a - b)[values.length >> 1]);
+  if (Math.max(...surface) - Math.min(...surface) < SURFACE_CHROMA * 255) return false;
+  const lum = (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b;
+  let sum = 0;
+  for (let p = 0; p < width * height; p++) sum += lum(data[p * 4], data[p * 4 + 1], data[p * 4 + 2]);
+  return sum / (width * height) > lum(...surface);
 }
 
 // A drawing's misfit (squared ink) per unit of the model's log-probability.
