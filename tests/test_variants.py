@@ -182,6 +182,18 @@ def test_weighing_moves_variants_against_each_other_and_keeps_the_runner_up_in_t
     assert low[0] > 0.9 and low[1] <= 0.01 and low[2] > low[1] and abs(sum(low) - 1) < 1e-5, low
 
 
+def test_misfits_count_for_less_where_no_drawing_explains_the_view(page, module_page):
+    """The same difference of misfits (60) moves the scores less where the best drawing misfits
+    by 200 (a poor view: blur, a JPEG) than where it misfits by 0: there the model's word weighs
+    more, and the drawings' preference still counts."""
+    page.goto(module_page + "/index.html")
+    before = [0.6, 0.4]
+    clear = page.evaluate(WEIGH, [before, [0, 1], [60, 0]])
+    poor = page.evaluate(WEIGH, [before, [0, 1], [260, 200]])
+    assert clear[1] > 0.9, clear
+    assert 0.4 < poor[1] < clear[1] - 0.2, (poor, clear)
+
+
 @pytest.mark.parametrize("name", ["bulb", "credit-card", "exclamation-circle"])
 def test_a_twotone_whose_main_paint_is_the_surface_reads_as_its_second_paint(page, module_page, name):
     """Ant Design's primary button or dark menu's selected row is colorPrimary, a TwoTone's default

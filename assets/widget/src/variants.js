@@ -308,16 +308,23 @@ export function lightOnColour({ data, width, height }) {
 
 // A drawing's misfit (squared ink) per unit of the model's log-probability.
 const MODEL_WEIGHT = 15;
+// Where even the best drawing misfits by more than this, the view is a poor one for all of them
+// (blur, a JPEG, a crop the drawings do not frame alike): misfits count for less in proportion,
+// as a squared error does under more noise. A plateau from 20 to 60 on seed 1 of
+// benchmarks/realworld.py; seeds 2 and 3 checked.
+const MISFIT_NOISE = 40;
 // A misfit moves a name's variants against each other, but pushes none below this share of the
 // best one's score (nor below its own): the runners-up stay among the top five.
 const VARIANT_FLOOR = 0.05;
 
 /** A name's variants (`family`: their classes) weighed by their drawings' `misfits`, in
- * `scores` (every class's probability): each variant's score times exp(-misfit / MODEL_WEIGHT),
- * the name's total as the model gave it; then the floor. Every score is then scaled alike, so
- * the ranking stays the weighing's and the scores are probabilities again. */
+ * `scores` (every class's probability): each variant's score times exp(-misfit / weight), the
+ * weight MODEL_WEIGHT or more where the best misfit exceeds MISFIT_NOISE, the name's total as
+ * the model gave it; then the floor. Every score is then scaled alike, so the ranking stays the
+ * weighing's and the scores are probabilities again. */
 export function weigh(scores, family, misfits) {
-  const logits = family.map((c, i) => Math.log(Math.max(scores[c], 1e-9)) - misfits[i] / MODEL_WEIGHT);
+  const weight = MODEL_WEIGHT * Math.max(1, Math.min(...misfits) / MISFIT_NOISE);
+  const logits = family.map((c, i) => Math.log(Math.max(scores[c], 1e-9)) - misfits[i] / weight);
   const most = Math.max(...logits);
   const weights = logits.map((l) => Math.exp(l - most));
   const total = family.reduce((sum, c) => sum + scores[c], 0);
