@@ -69,8 +69,9 @@ function createApi() {
   // The best match's variant: each variant of its name is drawn and its misfit to the query's
   // ink weighs its score (variants.js: weigh). The ink is the view the drawings explain best: a
   // crop with a label beside the icon has the icon alone in its leading view. Updates `scores`
-  // in place; a drawing that cannot be drawn leaves the model's word. `lightInk`: see misfit.
-  async function weighVariants(scores, views, lightInk) {
+  // in place; a drawing that cannot be drawn leaves the model's word. `data`: the query's
+  // pixels, for lightOnColour (see misfit).
+  async function weighVariants(scores, views, data) {
     let top = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c] > scores[top]) top = c;
     const family = familyOf[top] || [];
@@ -83,6 +84,7 @@ function createApi() {
     // shapes differ and the model's word is better than a drawing's pixel error.
     if (drawings.some((d) => !d) || !drawings.some((d) => d.layers.length > 1)) return;
     let misfits = null;
+    const lightInk = lightOnColour(data);
     for (const view of views) {
       const each = drawings.map((d) => misfit(view, d, lightInk));
       if (!each.some((m) => m === null) && (!misfits || Math.min(...each) < Math.min(...misfits))) misfits = each;
@@ -275,7 +277,7 @@ function createApi() {
         return mean;
       });
       if (sketch) return byName(scores, names, k);
-      await weighVariants(scores, views, lightOnColour(data));
+      await weighVariants(scores, views, data);
       const order = topK(scores, k);
       await loadSnippets(order);
       return order.map((c) => match(c, scores[c]));
