@@ -3,7 +3,8 @@
 Each cell is one labelled sample: a random icon at a random size, offset, rotation,
 foreground and background colour. Colours are picked with enough contrast to be read; an
 icon's explicit colours are mapped onto the cell's palette (darkest -> foreground, others -> a
-tint close to the background), so twotone icons keep their two shades on any theme.
+tint close to the background), so twotone icons keep their two shades on any theme; on a few
+brand surfaces a two-paint icon's darkest paint is the surface's own colour (``_hidden_main``).
 
 Some cells look like the crops readers paste: the icon inside a filled or bordered button
 with its label cut off, beside a menu label, or with a neighbouring icon half in the crop.
@@ -300,14 +301,16 @@ def _luminance(hex_colour: str) -> float:
 
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
 # An icon's own fill, in its dark colour or currentColor (Bootstrap's root, many Iconify sets):
-# sketch cells set --fill: none, so that they draw outlines only.
+# sketch cells set --fill: none, so that they draw outlines only (a two-paint icon's darkest
+# fill is var(--fill, var(--main, currentColor)): see themable).
 SKETCHABLE_FILL = "var(--fill, currentColor)"
 _CURRENT_FILL = re.compile(r'fill="currentColor"', re.I)
 
 
 def themable(icon: Icon, prefix: str = "") -> dict:
-    """The icon's symbol parts with explicit colours mapped to currentColor / var(--tint), and
-    its internal ids prefixed (every icon shares the sample page's id space)."""
+    """The icon's symbol parts with explicit colours mapped to currentColor (a two-paint icon's
+    darkest: var(--main, currentColor)) / var(--tint), dark fills behind var(--fill) for sketch
+    cells, and its internal ids prefixed (every icon shares the sample page's id space)."""
     colours = sorted({c.lower() for _, c in COLOUR_ATTR.findall(icon.inner)}, key=_luminance)
     dark = colours[0] if colours else None
     # A two-paint icon's main paint is var(--main) where a cell sets it (see _hidden_main).

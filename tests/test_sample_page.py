@@ -1,5 +1,9 @@
+import dataclasses
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from model_build.icons import parse_svg, twin_groups
 from model_build.sample_page import INSET, layout, render_cells, render_page, sheet_labels, themable
@@ -42,21 +46,20 @@ def test_some_cells_hide_a_twotones_main_paint_in_their_brand_surface(page):
     cells = layout(np.zeros(2000, int), 64, seed=5, sheet=0, num_icons=1)
     hidden = [c for c in cells if c.main]
     assert 0.03 < len(hidden) / len(cells) < 0.15
-    c = next(c for c in hidden if not c.extras)
+    # On a button the main paint is the button's own colour, not the page's.
+    buttons = [c for c in hidden if c.extras and c.extras[0]["kind"] == "box"]
+    assert buttons and all(f"background:{c.main};" in c.extras[0]["style"] and c.main != c.bg for c in buttons)
+    c = next(c for c in hidden if not c.extras and not c.rot)
     assert c.main == c.bg and c.fg != c.bg
     icons = [parse_svg(TWOTONE.replace(b"M0 0h5", b"M0 0h10v5H0z").replace(b"M0 5h5", b"M0 5h10v5H0z"), "t"),
              parse_svg(b'<svg viewBox="0 0 10 10"><path d="M0 0h10v10H0z"/></svg>', "o")]
-    page.set_content(render_page(icons, 2, 64, [c, c.__class__(**{**c.__dict__, "icon": 1})]))
-    shot = page.locator("#grid").screenshot()
-    from PIL import Image
-    import io
-    img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), float)
+    page.set_content(render_page(icons, 2, 64, [c, dataclasses.replace(c, icon=1)]))
+    img = np.asarray(Image.open(io.BytesIO(page.locator("#grid").screenshot())).convert("RGB"), float)
     bg = np.array([int(c.bg[i:i + 2], 16) for i in (1, 3, 5)])
-    mid = lambda x, y: img[c.y + y, x + c.x + 2]  # noqa: E731
-    top, bottom = mid(0, c.size // 4), mid(0, 3 * c.size // 4)
-    assert np.abs(bottom - bg).max() <= 2  # the main paint (the lower half) is the surface
-    assert np.abs(top - bg).max() > 40  # the tint (the upper half) shows
-    assert np.abs(mid(64, 3 * c.size // 4) - bg).max() > 40  # a one-paint icon is drawn in fg
+    at = lambda cell, y: img[c.y + y, 64 * cell + c.x + c.size // 2]  # noqa: E731
+    assert np.abs(at(0, 3 * c.size // 4) - bg).max() <= 2  # the main paint (the lower half) is the surface
+    assert np.abs(at(0, c.size // 4) - bg).max() > 40  # the tint (the upper half) shows
+    assert np.abs(at(1, 3 * c.size // 4) - bg).max() > 40  # a one-paint icon is drawn in fg
 
 
 def test_rendered_page_draws_every_cell():
