@@ -281,7 +281,7 @@ function solve(query, layers) {
  * its main paint alone (the outlined drawing it contains, which then wins by the model's word);
  * a second paint as strong as the first (white on a brand button, a dark theme's lighter fill),
  * or a weight the core does not show (a blur's or JPEG's spill), reads as the whole silhouette.
- * `lightInk` (the query is lighter than its surface: see lightOnColour) also allows the
+ * `lightInk` (light ink on a coloured surface: see lightOnColour) also allows the
  * second paint alone: its main paint may be the surface's own colour (antd's primary button or
  * dark menu's selected row is colorPrimary, a TwoTone's default main paint). */
 export function misfit(query, { layers, cores, empty, main, silhouette, second }, lightInk = false) {
