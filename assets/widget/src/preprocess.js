@@ -115,14 +115,14 @@ function composite(data, n) {
   return rgb;
 }
 
-function median(values) {
+export function median(values) {
   const s = Float64Array.from(values).sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 // Pixel indexes of a w x h image's border, in the order numpy concatenates them.
-function borderIndexes(w, h) {
+export function borderIndexes(w, h) {
   const border = [];
   for (let x = 0; x < w; x++) border.push(x);
   for (let x = 0; x < w; x++) border.push((h - 1) * w + x);

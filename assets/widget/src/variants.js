@@ -4,7 +4,7 @@
 // So the widget draws each variant of the best match's name, one canvas channel per paint (a
 // twotone's two colours are two layers), and measures how well each drawing explains the
 // query's ink (misfit); the model's own score stays in the balance (index.js).
-import { inkBounds, squareBox, resample, preprocessViews } from './preprocess.js';
+import { borderIndexes, inkBounds, median, squareBox, resample, preprocessViews } from './preprocess.js';
 import { makeCanvas } from './image.js';
 
 // A candidate is drawn at this many pixels a side, then sized like the query: twice the model's
@@ -299,16 +299,14 @@ export function misfit(query, { layers, cores, empty, main, silhouette, second }
   return alone !== undefined && (whole === null || alone < whole) ? alone : whole;
 }
 
-/** Whether a query is light ink on a coloured surface (the median of its border, of chroma
- * SURFACE_CHROMA at least): its pixels on average lighter than the surface. Only there can a
+/** Whether a query is light ink on a coloured surface (the median of its border, as
+ * preprocess.js finds a query's background, of chroma SURFACE_CHROMA at least): its pixels on
+ * average lighter than the surface. Only there can a
  * twotone's main paint, a brand colour, have vanished into the surface; dark themes' greys
  * are no such surface. */
 export function lightOnColour({ data, width, height }) {
-  const border = [[], [], []];
-  const edge = (p) => { for (let c = 0; c < 3; c++) border[c].push(data[p * 4 + c]); };
-  for (let x = 0; x < width; x++) { edge(x); edge((height - 1) * width + x); }
-  for (let y = 0; y < height; y++) { edge(y * width); edge(y * width + width - 1); }
-  const surface = border.map((values) => values.sort((a, b) => a - b)[values.length >> 1]);
+  const border = borderIndexes(width, height);
+  const surface = [0, 1, 2].map((c) => median(border.map((p) => data[p * 4 + c])));
   if (Math.max(...surface) - Math.min(...surface) < SURFACE_CHROMA * 255) return false;
   const lum = (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b;
   let sum = 0;
