@@ -594,7 +594,7 @@ def batches(tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: i
         return (got[..., None] / 255.0 if ink else got), lab
 
     # tf.data's autotuning off: with it, a pass of the trunk over example_site's samples took
-    # either 5.6-6.2 s or, in about a third of the passes, 10.24 s for the same CPU time (the
+    # either 5.6-6.2 s or, in a third to a half of the passes, 10.24 s for the same CPU time (the
     # model's ops ran on one core), in a build and in a standalone loop alike; without it,
     # 5.5-6.5 s every time.
     options = tf.data.Options()
