@@ -38,8 +38,9 @@ def test_batches_are_the_samples_as_floats_each_once_an_epoch_reshuffled():
 
 
 def test_batches_run_without_tf_datas_autotuning():
-    """With tf.data's autotuning on, a third to a half of the trunk's passes over a build's samples ran
-    on one core (10.24 s instead of ~6 s for the same CPU time): the batches turn it off."""
+    """With tf.data's autotuning on, a third to a half of the trunk's passes over a build's
+    samples ran on one core (10.24 s instead of ~6 s for the same CPU time): the batches turn
+    it off."""
     tf, _ = import_tf()
     x, y = _samples(40)
     for seed in (None, 3):
