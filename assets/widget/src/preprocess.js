@@ -115,14 +115,14 @@ function composite(data, n) {
   return rgb;
 }
 
-export function median(values) {
+function median(values) {
   const s = Float64Array.from(values).sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 // Pixel indexes of a w x h image's border, in the order numpy concatenates them.
-export function borderIndexes(w, h) {
+function borderIndexes(w, h) {
   const border = [];
   for (let x = 0; x < w; x++) border.push(x);
   for (let x = 0; x < w; x++) border.push((h - 1) * w + x);
@@ -131,11 +131,15 @@ export function borderIndexes(w, h) {
   return border;
 }
 
+/** A query's background: the median of its border, channel by channel, of pixels `stride`
+ * values apart (3: composited rgb, 4: RGBA). */
+export function borderColour(values, stride, w, h) {
+  const border = borderIndexes(w, h);
+  return [0, 1, 2].map((c) => median(border.map((p) => values[p * stride + c])));
+}
+
 function inkMap(rgb, w, h, bg = null) {
-  if (!bg) {
-    const border = borderIndexes(w, h);
-    bg = [0, 1, 2].map((c) => median(border.map((p) => rgb[p * 3 + c])));
-  }
+  bg = bg || borderColour(rgb, 3, w, h);
   const ink = new Float64Array(w * h);
   let peak = 0;
   for (let p = 0; p < w * h; p++) {

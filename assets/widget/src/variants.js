@@ -4,7 +4,7 @@
 // So the widget draws each variant of the best match's name, one canvas channel per paint (a
 // twotone's two colours are two layers), and measures how well each drawing explains the
 // query's ink (misfit); the model's own score stays in the balance (index.js).
-import { borderIndexes, inkBounds, median, squareBox, resample, preprocessViews } from './preprocess.js';
+import { borderColour, inkBounds, squareBox, resample, preprocessViews } from './preprocess.js';
 import { makeCanvas } from './image.js';
 
 // A candidate is drawn at this many pixels a side, then sized like the query: twice the model's
@@ -96,6 +96,9 @@ function drawPaths(root) {
   return ctx.getImageData(0, 0, RENDER, RENDER).data;
 }
 
+// Rec. 601 luma of 0-255 channels, as preprocessing weighs them.
+const luma = (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b;
+
 let probe = null;
 function luminance(colour) {
   probe = probe || makeCanvas(1, 1).getContext('2d', { willReadFrequently: true });
@@ -104,7 +107,7 @@ function luminance(colour) {
   probe.fillStyle = colour;
   probe.fillRect(0, 0, 1, 1);
   const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
-  return 0.299 * r + 0.587 * g + 0.114 * b;
+  return luma(r, g, b);
 }
 
 async function drawImage(root) {
@@ -299,19 +302,16 @@ export function misfit(query, { layers, cores, empty, main, silhouette, second }
   return alone !== undefined && (whole === null || alone < whole) ? alone : whole;
 }
 
-/** Whether a query is light ink on a coloured surface (the median of its border, as
- * preprocess.js finds a query's background, of chroma SURFACE_CHROMA at least): its pixels on
- * average lighter than the surface. Only there can a
- * twotone's main paint, a brand colour, have vanished into the surface; dark themes' greys
- * are no such surface. */
+/** Whether a query is light ink on a coloured surface (its background, as preprocessing finds
+ * it, of chroma SURFACE_CHROMA at least): its pixels on average lighter than the surface. Only
+ * there can a twotone's main paint, a brand colour, have vanished into the surface; dark
+ * themes' greys are no such surface. */
 export function lightOnColour({ data, width, height }) {
-  const border = borderIndexes(width, height);
-  const surface = [0, 1, 2].map((c) => median(border.map((p) => data[p * 4 + c])));
+  const surface = borderColour(data, 4, width, height);
   if (Math.max(...surface) - Math.min(...surface) < SURFACE_CHROMA * 255) return false;
-  const lum = (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b;
   let sum = 0;
-  for (let p = 0; p < width * height; p++) sum += lum(data[p * 4], data[p * 4 + 1], data[p * 4 + 2]);
-  return sum / (width * height) > lum(...surface);
+  for (let p = 0; p < width * height; p++) sum += luma(data[p * 4], data[p * 4 + 1], data[p * 4 + 2]);
+  return sum / (width * height) > luma(...surface);
 }
 
 // A drawing's misfit (squared ink) per unit of the model's log-probability.
