@@ -17,7 +17,7 @@ from pathlib import Path
 from . import LOGGER_NAME
 from .backbone import BackboneError
 from .browser import BrowserFailed, BrowserNotFound
-from .hparams import BACKBONES, HParams
+from .hparams import BACKBONES, PRECISIONS, HParams
 from .icons import IconSetError, scan_svg_folder
 from .limits import Limits
 
@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     for f in dataclasses.fields(HParams):
         kind = int if f.default is None else type(f.default)  # epochs: None means automatic
         build.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=f.default,
-                           **({"help": f"{' or '.join(BACKBONES)} or a backbone's folder"} if f.name == "backbone" else {}))
+                           **({"help": f"{' or '.join(BACKBONES)} or a backbone's folder"} if f.name == "backbone" else
+                              {"choices": PRECISIONS} if f.name == "precision" else {}))
     for f in dataclasses.fields(Limits):  # what one icon may cost before it is skipped
         build.add_argument(f"--limit-{f.name.replace('_', '-')}", dest=f"limit_{f.name}", type=type(f.default),
                            default=f.default)

@@ -43,42 +43,45 @@ class Arch:
         return cls(**{"stem_stride": 1, **data, "filters": tuple(data["filters"])})
 
 
-def trunk(keras, arch: Arch, for_training: bool = False):
+def trunk(keras, arch: Arch, for_training: bool = False, dtype: str | None = None):
     """Ink map (S x S x 1) -> flat features.
 
     ``for_training``: the same network, with each 1x1 convolution written as a dense layer on
     the channels. TensorFlow's CPU kernels train that ~1.2-1.4x faster (a plain matrix product
     instead of oneDNN's 1x1 convolution gradients); the weights are the same numbers in another
     shape (``copy_weights``), and the exported model keeps the convolutions TF.js runs best.
+    ``dtype``: the layers' Keras dtype policy, e.g. "mixed_bfloat16" (``train.trunk_dtype``);
+    their weights are float32 under any policy, so they copy to and from a float32 trunk.
     """
     layers = keras.layers
+    kw = {"dtype": dtype} if dtype else {}
 
     def pointwise(filters):
-        return layers.Dense(filters, use_bias=False) if for_training else layers.Conv2D(filters, 1, use_bias=False)
+        return layers.Dense(filters, use_bias=False, **kw) if for_training else layers.Conv2D(filters, 1, use_bias=False, **kw)
 
     def separable(x, filters):
         if for_training:
-            x = layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+            x = layers.DepthwiseConv2D(3, padding="same", use_bias=False, **kw)(x)
             return pointwise(filters)(x)
-        return layers.SeparableConv2D(filters, 3, padding="same", use_bias=False)(x)
+        return layers.SeparableConv2D(filters, 3, padding="same", use_bias=False, **kw)(x)
 
     def bn_relu(x):
-        x = layers.BatchNormalization(momentum=0.9)(x)
-        return layers.ReLU()(x)
+        x = layers.BatchNormalization(momentum=0.9, **kw)(x)
+        return layers.ReLU(**kw)(x)
 
     inp = keras.Input((arch.image_size, arch.image_size, 1), name="ink")
     x = inp
     for i, filters in enumerate(arch.filters):
         if i == 0 and arch.stem_stride == 2:
-            x = bn_relu(layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False)(x))
+            x = bn_relu(layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False, **kw)(x))
             continue
         for j in range(2):
             if i == j == 0:
-                x = bn_relu(layers.Conv2D(filters, 3, padding="same", use_bias=False)(x))
+                x = bn_relu(layers.Conv2D(filters, 3, padding="same", use_bias=False, **kw)(x))
             else:
                 x = bn_relu(separable(x, filters))
-        x = layers.MaxPooling2D()(x)
-    x = layers.Flatten()(bn_relu(pointwise(arch.squeeze)(x)))
+        x = layers.MaxPooling2D(**kw)(x)
+    x = layers.Flatten(**kw)(bn_relu(pointwise(arch.squeeze)(x)))
     return keras.Model(inp, x, name="trunk")
 
 

@@ -55,6 +55,11 @@ def test_unknown_backbone_option_is_refused():
         HParams(backbone="resnet")
 
 
+def test_unknown_precision_is_refused():
+    with pytest.raises(ValueError, match="training_precision must be one of auto, float32, bfloat16, not 'half'"):
+        HParams(precision="half")
+
+
 def test_cells_too_small_for_an_icon_are_refused():
     with pytest.raises(ValueError, match="training_hidpi_cell_px must be at least 24, not 16"):
         HParams(hidpi_cell_px=16)

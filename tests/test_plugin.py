@@ -162,6 +162,15 @@ def test_bad_training_options_name_the_option(tmp_path, option, value, words):
     assert "Traceback" not in result.stderr and "bug" not in result.stderr
 
 
+def test_a_bad_precision_names_the_option_and_its_choices(tmp_path):
+    write_site(tmp_path, {"icons": "icons", "training_precision": "half"})
+    (tmp_path / "icons").mkdir()
+    result = mkdocs_build(tmp_path, check=False)
+    assert result.returncode != 0 and "option 'training_precision': Expected one of: ('auto', 'float32', " \
+        "'bfloat16') but received: 'half'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_an_unexpected_failure_is_one_line_with_the_traceback_for_verbose(monkeypatch, caplog):
     """A bug of ours (here: a scan that raises) reaches the user as one PluginError line; the
     traceback goes to the debug log, which `mkdocs build --verbose` shows."""

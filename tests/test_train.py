@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from model_build.network import Arch, trunk
-from model_build.train import Start, batches, content_split, features, import_tf, ranked, refit_samples
+from model_build.train import Start, batches, content_split, features, import_tf, ranked, refit_samples, trunk_dtype
 
 
 def _samples(n=300, size=32, seed=0):
@@ -65,6 +65,45 @@ def test_features_are_the_trunks_output_for_every_sample():
     want = model.predict((x.astype(np.float32) / 255.0)[..., None], verbose=0)
     assert got.shape == (70, arch.features) and np.abs(want).max() > 0
     np.testing.assert_allclose(got, want, rtol=2e-3, atol=1e-3 * np.abs(want).max())  # float16
+
+
+@pytest.mark.parametrize("flags, want", [
+    ("fpu sse2 avx512f avx512_bf16 avx512_vnni", "mixed_bfloat16"),  # AMD Zen 4, Intel Cooper Lake
+    ("fpu avx512f amx_bf16 amx_tile", "mixed_bfloat16"),  # Intel Sapphire Rapids
+    ("fpu sse2 avx2 avx512f avx512_vnni", None),  # AVX-512 without bfloat16: emulated, slower
+    ("fpu sse2 avx2 avx512_bf16x", None),  # a flag is a whole word
+])
+def test_auto_precision_takes_bfloat16_only_where_the_cpu_has_it(tmp_path, flags, want):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n")
+    assert trunk_dtype("auto", cpuinfo) == want
+    assert trunk_dtype("float32", cpuinfo) is None and trunk_dtype("bfloat16", cpuinfo) == "mixed_bfloat16"
+    assert trunk_dtype("auto", tmp_path / "no-such-file") is None  # (not Linux: float32)
+
+
+def test_a_bfloat16_trunk_keeps_float32_weights_and_gives_the_float32_trunks_features_closely():
+    """Its weights copy to and from a float32 trunk (a cached state, the exported model) as they
+    are; its features are the float32 trunk's to bfloat16's ~3 significant digits."""
+    tf, keras = import_tf()
+    arch = Arch()
+    exact = trunk(keras, arch, for_training=True)
+    fast = trunk(keras, arch, for_training=True, dtype="mixed_bfloat16")
+    rng = np.random.default_rng(4)
+    weights = [rng.normal(0, 0.3, w.shape).astype(np.float32) if "moving_variance" not in w.name
+               else np.ones(w.shape, np.float32) for w in exact.weights]
+    exact.set_weights(weights)
+    fast.set_weights(weights)
+    assert all(w.dtype == "float32" for w in fast.weights)
+    for a, b in zip(fast.get_weights(), weights):
+        np.testing.assert_array_equal(a, b)
+    assert fast.layers[1].compute_dtype == "bfloat16"
+    x, _ = _samples(64)
+    want = features(tf, exact, x).astype(np.float32)
+    got = features(tf, fast, x).astype(np.float32)
+    scale = np.abs(want).mean()
+    assert scale > 0 and not np.array_equal(got, want)  # (bfloat16 arithmetic did run)
+    assert np.abs(got - want).mean() < 0.03 * scale
+    assert np.corrcoef(got.ravel(), want.ravel())[0, 1] > 0.999
 
 
 def test_known_features_are_copied_and_only_the_rest_computed():
