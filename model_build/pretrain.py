@@ -132,7 +132,7 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     start anew. The log records it (``warm_start``): the result is not bit for bit the one an
     unbroken run gives."""
     from .network import copy_weights, cosine_head, trunk
-    from .train import batches, import_tf, prototypes, ranked, split
+    from .train import batches, import_tf, prototypes, ranked, split, train_epoch, train_steps
 
     tf, keras = import_tf()
     tf.keras.utils.set_random_seed(hp.seed)
@@ -190,6 +190,7 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
         copy_weights(trunk_model.get_weights(), export)
         return export.get_weights(), head_model.get_layer("embedding").get_weights()
 
+    step = train_steps(tf, model)
     last = epochs if until is None else min(until, epochs)
     if int(done.numpy()) > last:
         log.warning("the run is past epoch %d already: its weights after epoch %d are the ones kept", last,
@@ -197,7 +198,7 @@ def fit_resumable(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, arch:
     for epoch in range(int(done.numpy()), last):
         t = time.monotonic()
         order = train_idx[np.random.default_rng([hp.seed, 7, epoch]).permutation(len(train_idx))]
-        loss = model.fit(batches(tf, x, y, order, hp.batch_size), epochs=1, verbose=0).history["loss"][-1]
+        loss = train_epoch(model, step, batches(tf, x, y, order, hp.batch_size))["loss"]
         best, top5 = ranked(model, batches(tf, x, y, val_idx, 1024), 5)
         val_acc, val_top5 = float((best == y[val_idx]).mean()), float((top5 == y[val_idx, None]).any(axis=1).mean())
         done.assign(epoch + 1)

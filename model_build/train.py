@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -542,10 +543,6 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels,
         model.compile(optimizer=optimizer, loss=losses if len(sizes) > 1 else losses[0],
                       metrics=[metrics, []] if len(sizes) > 1 else metrics)
 
-    def data(idx, size, **kw):  # two outputs: one label column each
-        ds = batches(tf, inputs, labels, idx, size, **kw)
-        return ds.map(lambda x, y: (x, (y[:, 0], y[:, 1]))) if len(sizes) > 1 and not split else ds
-
     held_out = None
     if len(val_idx) and validate and epochs > 1:
         # Top-1 on the held-out screenshots, as the final figures are measured. (Keras's own
@@ -557,8 +554,13 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels,
             best, _ = ranked(model, batches(tf, inputs, truth, shots, 1024), 1)
             return float((best == truth[shots]).mean())
 
-    return model.fit(data(fit_idx, batch_size, shuffle_seed=hp.seed), epochs=epochs, verbose=0,
-                     callbacks=[_epoch_logger(keras, epochs, held_out)])
+    data, step = batches(tf, inputs, labels, fit_idx, batch_size, shuffle_seed=hp.seed), train_steps(tf, model)
+    logged, history = _epoch_logger(epochs, held_out), {}
+    for epoch in range(epochs):
+        logs = logged(epoch, train_epoch(model, step, data, two_outputs=len(sizes) > 1 and not split))
+        for key, value in logs.items():
+            history.setdefault(key, []).append(value)
+    return SimpleNamespace(history=history)
 
 
 def ranked(model, data, k: int, output: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -581,42 +583,60 @@ def ranked(model, data, k: int, output: int = 0) -> tuple[np.ndarray, np.ndarray
 
 
 def batches(tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: int,
-            shuffle_seed: int | None = None):
+            shuffle_seed: int | None = None) -> "Batches":
     """``(source[idx], labels[idx])`` as float32 batches, gathered from the numpy arrays a batch
     at a time: uint8 ink maps become S x S x 1 in [0, 1], float16 features float32. In ``idx``'s
-    order; with ``shuffle_seed``, the batches come in a new order each epoch and each batch's rows
-    in index order (labels travel with their rows). (Given arrays, Keras kept a float copy of the
+    order; with ``shuffle_seed``, each pass over them comes in a new order, each batch's rows in
+    index order (labels travel with their rows). (Given arrays, Keras kept a float copy of the
     tiled set and another one of its own; a TensorFlow constant copies the set too: 17.7 GB for
     Material's 14,342 icons before this.)"""
-    ds = tf.data.Dataset.from_tensor_slices(tf.constant(idx, tf.int64))
-    if shuffle_seed is not None:
-        ds = ds.shuffle(len(idx), seed=shuffle_seed, reshuffle_each_iteration=True)
-    ink = source.dtype == np.uint8
-    shape = (None, *source.shape[1:])
-    label_shape = (None, *labels.shape[1:])
+    return Batches(tf, source, labels, idx, size, shuffle_seed)
 
-    def take(i):  # numpy, outside the graph
-        if shuffle_seed is not None:  # (a shuffled batch's rows in storage order: a disk-backed array's pages)
-            i = np.sort(i)
-        return source[i], labels[i]
 
-    @tf.autograph.experimental.do_not_convert  # plain tensor code (autograph would write a file of it)
-    def gather(i):
-        got, lab = tf.numpy_function(take, [i], (tf.as_dtype(source.dtype), tf.as_dtype(labels.dtype)), stateful=False)
-        got.set_shape(shape)
-        lab.set_shape(label_shape)
-        # Made float in the graph: numpy_function holds the GIL and copies its results, half as
-        # many bytes so (example_site's head epochs 2.1 -> 1.7 s).
-        got = tf.cast(got, tf.float32)
-        return (got[..., None] / 255.0 if ink else got), lab
+class Batches:
+    """``batches``' result: iterable as often as needed, each shuffled pass in its own order.
 
-    # tf.data's autotuning off: with it, a pass of the trunk over example_site's samples took
-    # either 5.6-6.2 s or, in a third to a half of the passes, 10.24 s for the same CPU time (the
-    # model's ops ran on one core), in a build and in a standalone loop alike; without it,
-    # 5.5-6.5 s every time.
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return ds.batch(size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2).with_options(options)
+    A plain loop, not a tf.data pipeline: on a 2-core CPU the pipeline's threads took time from
+    the model's. With tf.data (autotuning off), a head epoch on example_site's features took
+    1.13-1.37 s, a trunk pass 3.6 s; fed so, 0.98-1.00 s and 3.0-3.4 s. (With its autotuning on,
+    a third to a half of the trunk's passes had run the model on one core: 10.2 s instead of 6.)"""
+
+    def __init__(self, tf, source: np.ndarray, labels: np.ndarray, idx: np.ndarray, size: int,
+                 shuffle_seed: int | None = None):
+        self.tf, self.source, self.labels, self.size, self.seed = tf, source, labels, size, shuffle_seed
+        self.idx = np.asarray(idx, np.int64)
+        self.passes = 0
+
+    def __len__(self) -> int:
+        return -(-len(self.idx) // self.size)
+
+    def __iter__(self):
+        tf, idx = self.tf, self.idx
+        if self.seed is not None:
+            idx = np.random.default_rng([self.seed, 8, self.passes]).permutation(idx)
+            self.passes += 1
+        for start in range(0, len(idx), self.size):
+            i = idx[start:start + self.size]
+            if self.seed is not None:  # (a shuffled batch's rows in storage order: a disk-backed array's pages)
+                i = np.sort(i)
+            x = tf.cast(tf.constant(self.source[i]), tf.float32)
+            yield (x[..., None] / 255.0 if self.source.dtype == np.uint8 else x), tf.constant(self.labels[i])
+
+
+def train_steps(tf, model):
+    """``model.train_step`` (a compiled model's) as one graph, for ``train_epoch``."""
+    return tf.function(model.train_step, reduce_retracing=True)
+
+
+def train_epoch(model, step, data, two_outputs: bool = False) -> dict:
+    """One pass of ``step`` (``train_steps``) over ``data`` (``batches``), the model's metrics
+    reset first: its logs at the end, as floats. ``two_outputs``: each batch's two label
+    columns are the labels of the model's two outputs."""
+    model.reset_metrics()
+    logs = {}
+    for x, y in data:
+        logs = step((x, (y[:, 0], y[:, 1]) if two_outputs else y))
+    return {k: float(v) for k, v in logs.items()}
 
 
 def _smoothed_sparse_loss(tf, keras, classes: int, smoothing: float):
@@ -703,27 +723,24 @@ def confusions(truth: np.ndarray, pred: np.ndarray, top: int = 20) -> list[tuple
     return [(int(pairs[i, 0]), int(pairs[i, 1]), int(counts[i])) for i in order]
 
 
-def _epoch_logger(keras, epochs: int, held_out=None):
-    """A callback that logs each epoch with the time left (built here: keras is imported lazily),
-    and ``held_out()`` (a validation accuracy) after each but the last: the final figures are
-    measured after training anyway."""
+def _epoch_logger(epochs: int, held_out=None):
+    """``logged(epoch, logs)``: logs each epoch with the time left, and ``held_out()`` (a
+    validation accuracy, added to the logs as ``val_accuracy``) after each but the last: the
+    final figures are measured after training anyway. Returns the logs."""
+    start = time.monotonic()
 
-    class EpochLog(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.monotonic()
+    def logged(epoch: int, logs: dict) -> dict:
+        done = epoch + 1
+        # (With two outputs, Keras prefixes the metric with the output's name.)
+        acc = next((v for k, v in logs.items() if k.endswith("accuracy")), None)
+        validation = ""
+        if held_out and done < epochs:
+            logs["val_accuracy"] = held_out()
+            validation = f", validation {100 * logs['val_accuracy']:.2f}%"
+        elapsed = time.monotonic() - start
+        left = elapsed / done * (epochs - done)
+        log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%%s (%.0f s, %.0f s left)",
+                 done, epochs, logs.get("loss", float("nan")), 100 * (acc or 0), validation, elapsed, left)
+        return logs
 
-        def on_epoch_end(self, epoch, logs=None):
-            logs = logs or {}
-            done = epoch + 1
-            # (With two outputs, Keras prefixes the metric with the output's name.)
-            acc = next((v for k, v in logs.items() if k.endswith("accuracy")), None)
-            validation = ""
-            if held_out and done < epochs:
-                logs["val_accuracy"] = held_out()  # (History records it)
-                validation = f", validation {100 * logs['val_accuracy']:.2f}%"
-            elapsed = time.monotonic() - self.start
-            left = elapsed / done * (epochs - done)
-            log.info("epoch %d/%d: loss %.3f, accuracy %.2f%%%s (%.0f s, %.0f s left)",
-                     done, epochs, logs.get("loss", float("nan")), 100 * (acc or 0), validation, elapsed, left)
-
-    return EpochLog()
+    return logged

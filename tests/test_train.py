@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from model_build.network import Arch, trunk
-from model_build.train import Start, batches, content_split, features, import_tf, ranked, refit_samples, trunk_dtype
+from model_build.train import Start, batches, content_split, features, import_tf, ranked, refit_samples, train_epoch, \
+    train_steps, trunk_dtype
 
 
 def _samples(n=300, size=32, seed=0):
@@ -37,14 +38,21 @@ def test_batches_are_the_samples_as_floats_each_once_an_epoch_reshuffled():
                                   first)  # and the same orders from the same seed
 
 
-def test_batches_run_without_tf_datas_autotuning():
-    """With tf.data's autotuning on, a third to a half of the trunk's passes over a build's
-    samples ran on one core (10.24 s instead of ~6 s for the same CPU time): the batches turn
-    it off."""
-    tf, _ = import_tf()
+def test_batches_are_a_plain_loop_that_a_training_epoch_reads():
+    """No tf.data pipeline: its threads took the model's time on a 2-core CPU (with its
+    autotuning on, a third to a half of the trunk's passes ran on one core). Each pass yields
+    tensors, and ``train_epoch`` runs a compiled model's step over every batch once."""
+    tf, keras = import_tf()
     x, y = _samples(40)
-    for seed in (None, 3):
-        assert batches(tf, x, y, np.arange(40), 16, shuffle_seed=seed).options().autotune.enabled is False
+    data = batches(tf, x, y, np.arange(40), 16, shuffle_seed=3)
+    assert not isinstance(data, tf.data.Dataset) and len(data) == 3
+    assert [len(b[0]) for b in data] == [16, 16, 8] and all(isinstance(t, tf.Tensor) for b in data for t in b)
+    model = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(), keras.layers.Dense(7)])
+    model.compile(keras.optimizers.SGD(0.01), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    logs = train_epoch(model, train_steps(tf, model), data)
+    assert int(model.optimizer.iterations.numpy()) == 3 and set(logs) == {"loss", "accuracy"}
+    assert np.isfinite(logs["loss"])
 
 
 def test_batches_without_a_seed_keep_the_order_and_features_pass_through():
