@@ -14,7 +14,10 @@ from .conftest import antd_icons, mkdocs_build, write_site
 
 IDS = ["outlined/home", "filled/home", "twotone/home", "outlined/heart", "filled/heart",
        "outlined/star", "filled/star", "outlined/setting", "outlined/search", "outlined/user"]
-OPTIONS = {"icons": "icons", "training_samples_per_icon": 40, "training_epochs": 3, "training_finetune_epochs": 2,
+# 60 screenshots an icon: at 40, whether a home's sibling variant stays in its top five
+# (test_the_variant_is_the_one_whose_colours_the_screenshot_shows) hung on the epochs' shuffled
+# order: 5 of 8 training seeds held it, 7 of 8 at 60 (the top-1 answers held at both).
+OPTIONS = {"icons": "icons", "training_samples_per_icon": 60, "training_epochs": 3, "training_finetune_epochs": 2,
            "training_batch_size": 64, "training_finetune_batch_size": 64, "lookalikes_page": "icons/lookalikes/", "lookalikes_threshold": 0.3}
 
 pytestmark = pytest.mark.slow
