@@ -15,7 +15,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -267,7 +266,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     export_trunk = trunk(keras, arch)
     copy_weights(trunk_model.get_weights(), export_trunk)
     model, sketch_model = exported(keras, export_trunk, head_model)
-    train_acc = next(v[-1] for k, v in history.history.items() if k.endswith("accuracy") and not k.startswith("val_"))
+    train_acc = next(v[-1] for k, v in history.items() if k.endswith("accuracy") and not k.startswith("val_"))
     state = {"trunk": trunk_model.get_weights(),
              "head": {layer.name: layer.get_weights() for layer in head_model.layers if layer.weights}}
     return TrainResult(model, float(train_acc), val_acc, val_top5, epochs,
@@ -529,7 +528,8 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels,
     """Compile ``model`` (Adam, cosine decay over these epochs, smoothed loss for each output:
     classes, and names when ``sizes`` has two) and fit it on ``fit_idx``, ``batch_size`` samples a
     step (default ``hp.batch_size``). (``top5=False`` for fine-tuning: the metric costs ~10 % of an epoch
-    there, and the final top-5 is measured after training anyway.)"""
+    there, and the final top-5 is measured after training anyway.) Returns each log's value after
+    each epoch, by name (as Keras's ``History.history``)."""
     batch_size = batch_size or hp.batch_size
     steps = int(np.ceil(len(fit_idx) / batch_size)) * epochs
     optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps))
@@ -560,7 +560,7 @@ def _fit(tf, keras, model, inputs, learning_rate: float, epochs: int, *, labels,
         logs = logged(epoch, train_epoch(model, step, data, two_outputs=len(sizes) > 1 and not split))
         for key, value in logs.items():
             history.setdefault(key, []).append(value)
-    return SimpleNamespace(history=history)
+    return history
 
 
 def ranked(model, data, k: int, output: int = 0) -> tuple[np.ndarray, np.ndarray]:

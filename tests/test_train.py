@@ -444,7 +444,7 @@ def test_split_outputs_train_the_head_as_keras_does_with_a_masked_loss():
     for model in (plain, split_outputs(tf, keras, split, (classes, names), hp.label_smoothing)):
         tf.keras.utils.set_random_seed(0)
         runs.append(_fit(tf, keras, model, feats, 1e-2, 3, labels=labels, fit_idx=np.arange(n),
-                         val_idx=np.arange(n), sizes=(classes, names), hp=hp).history)
+                         val_idx=np.arange(n), sizes=(classes, names), hp=hp))
     for a, b in zip(plain.get_weights(), split.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
     assert all(not np.allclose(a, b) for a, b in zip(initial, split.get_weights()))  # (each layer trained)
