@@ -33,6 +33,11 @@ REFIT_REPLAY = 0.25
 # head loose. All four Material sets re-fitted on their own samples (1 epoch): validation top-1
 # 73.1 % at the full rate, 84.1 % at a tenth; the full build they came from read 84.5 %.
 REFIT_LEARNING_RATE = 0.1
+# With no head epochs before fine-tuning (``hparams.WARMUP_EPOCHS``), the classifier's start,
+# each class's mean embedding, comes from this many of its screenshots: only they go through
+# the trunk first (example_site: 19,152 samples in 0.8 s instead of 93,415 in 3.1 s). From all of
+# them, real-world exact top-1 93.13 %; from 24, 93.26 %.
+START_SHOTS = 24
 
 
 @dataclass
@@ -165,6 +170,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     cosine = cosine_scale(backbone)
     head_model = head(keras, arch, classes, (0.1, 0.05) if backbone else (0.3, 0.2), n_names, cosine)
     train_idx, val_idx = content_split(x, hp.validation_fraction, hp.seed)
+    epochs, finetune_epochs, settle_epochs = hp.schedule(classes, refit=start is not None)
     if backbone:
         copy_weights(start.trunk if start else backbone.trunk_weights, trunk_model)
         trunk_model.trainable = False
@@ -175,24 +181,30 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
         # The samples stay numpy arrays that training reads a batch at a time (``batches``): ink
         # maps as uint8, features as float16; TensorFlow never holds a copy of the set.
         known = (start.features, start.rows) if start and start.features is not None else None
-        inputs, fit_model = features(tf, trunk_model, x, scratch=scratch, known=known), head_model
-        if cosine:
-            # Each class's weights start as its mean direction in the pretrained embedding (new
-            # classes only, in a re-fit): the classifier is right before its first step.
-            fresh = np.ones(classes, bool) if start is None else start.class_map < 0
-            _start_cosine(head_model, inputs, y, train_idx, fresh)
+        fit_model, fresh = head_model, np.ones(classes, bool) if start is None else start.class_map < 0
+        if epochs:
+            inputs = features(tf, trunk_model, x, scratch=scratch, known=known)
+            if cosine:
+                # Each class's weights start as its mean direction in the pretrained embedding (new
+                # classes only, in a re-fit): the classifier is right before its first step.
+                _start_cosine(head_model, inputs, y, train_idx, fresh)
+        else:
+            # Fine-tuning comes first: the head needs no features of its own, only its start.
+            inputs, few = None, some_of_each(train_idx[y[train_idx] >= 0], y, START_SHOTS, hp.seed)
+            if cosine:
+                _start_cosine(head_model, features(tf, trunk_model, x[few]), y[few], np.arange(len(few)), fresh)
     else:
         inputs, fit_model = x, classifier(keras, trunk_model, head_model)
     fit_idx = train_idx if start is None else refit_samples(train_idx, y, names, start, hp.seed)
-    epochs, finetune_epochs, settle_epochs = hp.schedule(classes, refit=start is not None)
     blank = len(x) - len(train_idx) - len(val_idx)
-    log.info("training %s: %s samples (%s held out%s%s), %d classes%s, %d epochs, %s parameters%s",
+    log.info("training %s: %s samples (%s held out%s%s), %d classes%s, %s, %s parameters%s",
              ("the last model's head again, on its own trunk" if start else "the head on the pretrained backbone")
              if backbone else "from scratch",
              f"{len(train_idx):,}", f"{len(val_idx):,}", f"; {blank:,} blank ones left out" if blank else "",
              f"; {len(fit_idx):,} of them an epoch: the new classes' and a share of the others'"
              if start else "", classes,
-             f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "", epochs,
+             f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "",
+             f"{epochs} epochs" if epochs else "the classifier at the classes' mean embeddings, fine-tuning next",
              f"{fit_model.count_params():,}", "; the backbone's arithmetic in bfloat16" if dtype else "")
     sizes = (classes, n_names) if n_names else (classes,)
 
@@ -206,7 +218,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     # own samples only (Keras computes both for every sample, and masks one loss).
     head_fit = split_outputs(tf, keras, head_model, sizes, hp.label_smoothing) if n_names and backbone else head_model
     history = fit(head_fit if fit_model is head_model else fit_model, inputs,
-                  first_rate * (REFIT_LEARNING_RATE if start else 1), epochs, first_batch)
+                  first_rate * (REFIT_LEARNING_RATE if start else 1), epochs, first_batch) if epochs else {}
     model = classifier(keras, trunk_model, head_model)
     if backbone and finetune_epochs and not start:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
@@ -428,11 +440,7 @@ def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray,
     """Each class's mean embedding (the head's hidden layer) over up to ``per_class`` of its
     screenshots, centred and scaled to unit length: what "similar icons" and look-alikes compare.
     ``x``: ink maps, or the trunk's features of them when ``trunk_model`` is None."""
-    order = np.flatnonzero(~sketch)
-    order = order[np.random.default_rng([seed, 5]).permutation(len(order))]
-    order = order[np.argsort(y[order], kind="stable")]  # by class, random within
-    first = np.searchsorted(y[order], y[order])
-    chosen = np.sort(order[np.arange(len(order)) - first < per_class])
+    chosen = some_of_each(np.flatnonzero(~sketch), y, per_class, seed)
     net = keras.Model(head_model.input, head_model.get_layer("embedding").output)
     if trunk_model is not None:
         inp = keras.Input(trunk_model.input_shape[1:])
@@ -444,6 +452,15 @@ def prototypes(tf, keras, trunk_model, head_model, x: np.ndarray, y: np.ndarray,
     # without it, the scores spread and rank by what sets icons apart.
     unit = _unit(total)
     return _unit(unit - unit.mean(axis=0)).astype(np.float32)
+
+
+def some_of_each(idx: np.ndarray, y: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """Up to ``count`` of each class's samples among ``idx`` (labels ``y``), drawn at random
+    (``seed``), in index order."""
+    order = idx[np.random.default_rng([seed, 5]).permutation(len(idx))]
+    order = order[np.argsort(y[order], kind="stable")]  # by class, random within
+    first = np.searchsorted(y[order], y[order])
+    return np.sort(order[np.arange(len(order)) - first < count])
 
 
 def add_by_label(total: np.ndarray, labels: np.ndarray, rows: np.ndarray) -> None:

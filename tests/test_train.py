@@ -228,14 +228,14 @@ def test_the_epochs_and_screenshots_follow_the_set_size_unless_set():
 
     assert [HParams().shots(n) for n in (5, 831, 2806, 14342)] == [80, 80, 29, 24]
     assert HParams(samples_per_icon=7).shots(14342) == 7
-    # ~12,000 class-epochs of the head, after one epoch of fine-tuning that one epoch of it warmed up
-    assert HParams().schedule(831) == (1, 1, 12)
+    # ~12,000 class-epochs of the head, after one epoch of fine-tuning from the class means
+    assert HParams().schedule(831) == (0, 1, 12)
     assert HParams().schedule(3000) == (4, 0, 0) and HParams().schedule(14342) == (1, 0, 0)  # a head alone
     assert HParams(finetune_epochs=0).schedule(831) == (12, 0, 0)
-    assert HParams(finetune_epochs=2).schedule(831) == (1, 2, 12)
+    assert HParams(finetune_epochs=2).schedule(831) == (0, 2, 12)
     assert HParams(epochs=5).schedule(831) == (5, 1, 5)  # set epochs: before fine-tuning and after
     assert HParams(epochs=3, finetune_epochs=1, settle_epochs=0).schedule(10) == (3, 1, 0)
-    assert HParams(settle_epochs=2).schedule(831) == (1, 1, 2)
+    assert HParams(settle_epochs=2).schedule(831) == (0, 1, 2)
     assert HParams(backbone="none").schedule(5) == (8, 0, 0)
     # A re-fit trains the head alone: a third of the automatic epochs, or the set ones
     assert HParams().schedule(831, refit=True) == (4, 0, 0) and HParams(epochs=6).schedule(831, refit=True) == (6, 0, 0)
@@ -417,6 +417,56 @@ def test_training_keeps_the_better_sketch_head_trained_or_nearest_mean(caplog):
     trained, means = (float(v) for v in re.findall(r"([\d.]+)%", line))
     assert 100 * result.sketch_accuracy == pytest.approx(max(trained, means), abs=0.01)
     assert ("nearest-mean kept" in line) == (means > trained)
+
+
+def test_some_of_each_takes_up_to_a_count_of_every_class_at_random_in_index_order():
+    from model_build.train import some_of_each
+
+    y = np.repeat(np.arange(4), [10, 3, 7, 1]).astype(np.int32)
+    idx = np.flatnonzero(np.arange(len(y)) % 5 != 4)[::-1]  # not every sample, in any order
+    got = some_of_each(idx, y, 4, seed=0)
+    assert np.all(np.diff(got) > 0) and np.isin(got, idx).all()
+    assert np.bincount(y[got], minlength=4).tolist() == [min(4, (y[idx] == c).sum()) for c in range(4)]
+    np.testing.assert_array_equal(some_of_each(idx, y, 4, seed=0), got)
+    assert not np.array_equal(some_of_each(idx, y, 4, seed=1), got)
+
+
+def test_fine_tuning_first_runs_the_trunk_on_a_few_screenshots_of_each_class_only(monkeypatch, caplog):
+    """With no head epochs before fine-tuning (the default), the classifier starts at the class
+    means of START_SHOTS training screenshots each: the trunk's first pass covers those alone,
+    never a held-out sample or a sketch, and the second (after fine-tuning) covers every sample."""
+    import logging
+
+    from model_build import LOGGER_NAME
+    from model_build import train as train_module
+    from model_build.backbone import load
+    from model_build.hparams import HParams
+
+    rng = np.random.default_rng(3)
+    count, per = 3, 60
+    looks = rng.integers(0, 2, (count, 32, 32)).astype(np.uint8) * 255
+    x = np.where(rng.random((count * per, 32, 32)) < 0.05, 255, np.repeat(looks, per, axis=0)).astype(np.uint8)
+    label = np.repeat(np.arange(count), per).astype(np.int32)
+    sketch = np.tile(np.arange(per) % 10 == 0, count)
+    y, names = np.where(sketch, -1, label), np.where(sketch, label, -1)
+    passes = []
+    real = train_module.features
+    monkeypatch.setattr(train_module, "features", lambda tf, m, xs, **kw: passes.append(xs.copy()) or real(tf, m, xs, **kw))
+    hp = HParams(finetune_epochs=1, settle_epochs=1, validation_fraction=0.2)
+    assert hp.schedule(count)[0] == 0
+    with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
+        result = train_module.train(x, y, count, hp, load(), names, count)
+    first, second = passes
+    train_idx, _ = train_module.content_split(x, hp.validation_fraction, hp.seed)
+    shots = train_idx[y[train_idx] >= 0]
+    assert len(first) == count * train_module.START_SHOTS < len(shots)
+    rows = {row.tobytes(): i for i, row in enumerate(x)}
+    assert all(rows[row.tobytes()] in set(shots.tolist()) for row in first)
+    assert len(second) == len(x)
+    said = [r.getMessage() for r in caplog.records]
+    tuning = next(i for i, line in enumerate(said) if line.startswith("fine-tuning"))
+    assert not any(line.startswith("epoch ") for line in said[:tuning])  # no head epoch before it
+    assert result.val_accuracy > 0.9
 
 
 def test_split_outputs_train_the_head_as_keras_does_with_a_masked_loss():
