@@ -52,8 +52,9 @@ class IconsearchConfig(Config):
     training_sketches_per_icon = opt.Type(int, default=_DEFAULTS.sketches_per_icon)
     # Epochs of the head on the backbone (or of the whole network from scratch); unset: 12 for
     # up to 1,000 icons, fewer for more (4 for 3,000, 1 from 12,000), a third of that to re-fit
-    # a cached model (`incremental`), 8 from scratch; with fine-tuning, 1 before it and the
-    # automatic count after it (`training_settle_epochs`). Set, it is the head's epochs before
+    # a cached model (`incremental`), 8 from scratch; with fine-tuning, none before it (the head
+    # starts at the classes' means) and the automatic count after it (`training_settle_epochs`).
+    # Set, it is the head's epochs before
     # fine-tuning and, unless `training_settle_epochs` is set, after it.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
