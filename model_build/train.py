@@ -46,7 +46,7 @@ class TrainResult:
     train_accuracy: float
     val_accuracy: float
     val_top5: float
-    epochs: int
+    epochs: dict  # the schedule run: {"head": before fine-tuning, "finetune": ..., "settle": after it}
     samples: int
     seconds: float
     confusions: list[tuple[int, int, int]]  # (true, predicted, count), most frequent first
@@ -204,7 +204,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
              f"; {len(fit_idx):,} of them an epoch: the new classes' and a share of the others'"
              if start else "", classes,
              f" (and {n_names} names for {sketch.sum():,} sketches)" if n_names else "",
-             f"{epochs} epochs" if epochs else "the classifier at the classes' mean embeddings, fine-tuning next",
+             _count(epochs, "epoch") if epochs else "the classifier at the classes' mean embeddings, fine-tuning next",
              f"{fit_model.count_params():,}", "; the backbone's arithmetic in bfloat16" if dtype else "")
     sizes = (classes, n_names) if n_names else (classes,)
 
@@ -223,7 +223,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     if backbone and finetune_epochs and not start:
         # Then the whole network, briefly and gently: the trunk adapts to this icon set's strokes.
         trunk_model.trainable = True
-        log.info("fine-tuning the whole network: %d epochs", finetune_epochs)
+        log.info("fine-tuning the whole network: %s", _count(finetune_epochs, "epoch"))
         # (Validated once at the end only: each epoch's pass over the held-out set costs ~1 s.)
         history = fit(model, x, hp.finetune_learning_rate, finetune_epochs, hp.finetune_batch_size, top5=False,
                       validate=False)
@@ -236,7 +236,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
             trunk_model.trainable = False
             inputs = None  # (the first features' file goes before the second is written)
             fit_model, inputs = head_model, features(tf, trunk_model, x, scratch=scratch)
-            log.info("the head again, on the fine-tuned trunk: %d epochs", settle_epochs)
+            log.info("the head again, on the fine-tuned trunk: %s", _count(settle_epochs, "epoch"))
             history = fit(head_fit, inputs, hp.learning_rate, settle_epochs, hp.batch_size)
     shots, drawn = val_idx[~sketch[val_idx]], val_idx[sketch[val_idx]]
     truth = y[shots]
@@ -281,9 +281,14 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
     train_acc = next(v[-1] for k, v in history.items() if k.endswith("accuracy") and not k.startswith("val_"))
     state = {"trunk": trunk_model.get_weights(),
              "head": {layer.name: layer.get_weights() for layer in head_model.layers if layer.weights}}
-    return TrainResult(model, float(train_acc), val_acc, val_top5, epochs,
+    schedule = {"head": epochs, "finetune": finetune_epochs, "settle": settle_epochs}
+    return TrainResult(model, float(train_acc), val_acc, val_top5, schedule,
                        len(x), seconds, confusions(truth, pred), sketch_acc, sketch_top5, protos, sketch_model, state,
                        inputs if on_features else None)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _tiled(idx: np.ndarray, batch_size: int) -> np.ndarray:

@@ -467,6 +467,7 @@ def test_fine_tuning_first_runs_the_trunk_on_a_few_screenshots_of_each_class_onl
     tuning = next(i for i, line in enumerate(said) if line.startswith("fine-tuning"))
     assert not any(line.startswith("epoch ") for line in said[:tuning])  # no head epoch before it
     assert result.val_accuracy > 0.9
+    assert result.epochs == {"head": 0, "finetune": 1, "settle": 1}  # (build.json records it)
 
 
 def test_split_outputs_train_the_head_as_keras_does_with_a_masked_loss():
