@@ -54,8 +54,8 @@ class IconsearchConfig(Config):
     # up to 1,000 icons, fewer for more (4 for 3,000, 1 from 12,000), a third of that to re-fit
     # a cached model (`incremental`), 8 from scratch; with fine-tuning, none before it (the head
     # starts at the classes' means) and the automatic count after it (`training_settle_epochs`).
-    # Set, it is the head's epochs before
-    # fine-tuning and, unless `training_settle_epochs` is set, after it.
+    # Set, it is the head's epochs before fine-tuning and, unless `training_settle_epochs` is
+    # set, after it.
     training_epochs = opt.Optional(opt.Type(int))
     # "builtin": a head on the pretrained backbone shipped in the package (fast); "none":
     # the whole network trained from scratch on this icon set (slow); or a folder (relative to

@@ -190,7 +190,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, hp: HParams, backbone=None
                 _start_cosine(head_model, inputs, y, train_idx, fresh)
         else:
             # Fine-tuning comes first: the head needs no features of its own, only its start.
-            inputs, few = None, some_of_each(train_idx[y[train_idx] >= 0], y, START_SHOTS, hp.seed)
+            inputs = None
+            few = some_of_each(train_idx[y[train_idx] >= 0], y, START_SHOTS, hp.seed)
             if cosine:
                 _start_cosine(head_model, features(tf, trunk_model, x[few]), y[few], np.arange(len(few)), fresh)
     else:

@@ -460,8 +460,8 @@ def test_fine_tuning_first_runs_the_trunk_on_a_few_screenshots_of_each_class_onl
     train_idx, _ = train_module.content_split(x, hp.validation_fraction, hp.seed)
     shots = train_idx[y[train_idx] >= 0]
     assert len(first) == count * train_module.START_SHOTS < len(shots)
-    rows = {row.tobytes(): i for i, row in enumerate(x)}
-    assert all(rows[row.tobytes()] in set(shots.tolist()) for row in first)
+    rows, allowed = {row.tobytes(): i for i, row in enumerate(x)}, set(shots.tolist())
+    assert all(rows[row.tobytes()] in allowed for row in first)
     assert len(second) == len(x)
     said = [r.getMessage() for r in caplog.records]
     tuning = next(i for i, line in enumerate(said) if line.startswith("fine-tuning"))
